@@ -1,0 +1,1 @@
+//! Reads Egyptian national ID cards.
