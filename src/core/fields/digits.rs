@@ -1,0 +1,35 @@
+//! Conversions between Arabic-Indic (U+0660..U+0669), Eastern Arabic-Indic (Persian,
+//! U+06F0..U+06F9) and ASCII digits.
+
+/// Replaces Arabic-Indic and Persian digits with ASCII digits; other characters stay.
+pub fn to_ascii(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Replaces ASCII digits with Arabic-Indic digits, as the card prints them.
+pub fn to_arabic_indic(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_dates() {
+        assert_eq!(to_ascii("١٩٨٨/٠٦/٢٦"), "1988/06/26");
+        assert_eq!(to_ascii("۱۹۸۸"), "1988");
+        assert_eq!(to_arabic_indic("1988/06/26"), "١٩٨٨/٠٦/٢٦");
+    }
+}

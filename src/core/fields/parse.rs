@@ -1,0 +1,165 @@
+//! Turns raw OCR text into the API's formats, refusing what does not fit.
+
+use super::{
+    digits::{to_arabic_indic, to_ascii},
+    national_id::is_real_date,
+};
+
+/// The 14 ASCII digits of a national ID read as `raw`, if exactly 14 digits were read.
+pub fn national_id(raw: &str) -> Option<String> {
+    let digits: String = to_ascii(raw).chars().filter(char::is_ascii_digit).collect();
+    (digits.len() == 14).then_some(digits)
+}
+
+/// A date read as `raw`, as (`yyyy/mm[/dd]` ASCII, the same in Arabic-Indic digits);
+/// `with_day` says whether the card prints a day. `None` unless it is a real date.
+pub fn date(raw: &str, with_day: bool) -> Option<(String, String)> {
+    let ascii = to_ascii(raw);
+    let groups: Vec<&str> = ascii
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let joined: String = groups.concat();
+    // Prefer the printed separators; fall back to fixed widths when a '/' was lost.
+    let (year, month, day) = match (groups.as_slice(), with_day) {
+        ([y, m, d], true) if y.len() == 4 => (*y, *m, Some(*d)),
+        ([y, m], false) if y.len() == 4 => (*y, *m, None),
+        (_, true) if joined.len() == 8 => (&joined[..4], &joined[4..6], Some(&joined[6..])),
+        (_, false) if joined.len() == 6 => (&joined[..4], &joined[4..], None),
+        _ => return None,
+    };
+    let year: u32 = year.parse().ok()?;
+    let month: u32 = month.parse().ok()?;
+    if !(1900..=2100).contains(&year) {
+        return None;
+    }
+    let formatted = match day {
+        Some(day) => {
+            let day: u32 = day.parse().ok()?;
+            is_real_date(year, month, day).then(|| format!("{year:04}/{month:02}/{day:02}"))?
+        }
+        None => (1..=12)
+            .contains(&month)
+            .then(|| format!("{year:04}/{month:02}"))?,
+    };
+    let arabic = to_arabic_indic(&formatted);
+    Some((formatted, arabic))
+}
+
+/// The card serial (two Latin capitals, seven digits), repairing the letter/digit
+/// confusions that the serial's fixed shape makes unambiguous.
+pub fn serial(raw: &str) -> Option<String> {
+    let chars: Vec<char> = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if chars.len() != 9 {
+        return None;
+    }
+    let as_letter = |c: char| match c {
+        '0' => 'O',
+        '1' => 'I',
+        '2' => 'Z',
+        '5' => 'S',
+        '8' => 'B',
+        '6' => 'G',
+        other => other,
+    };
+    let as_digit = |c: char| match c {
+        'O' | 'D' | 'Q' => '0',
+        'I' | 'L' => '1',
+        'Z' => '2',
+        'S' => '5',
+        'B' => '8',
+        'G' => '6',
+        other => other,
+    };
+    let fixed: String = chars[..2]
+        .iter()
+        .map(|&c| as_letter(c))
+        .chain(chars[2..].iter().map(|&c| as_digit(c)))
+        .collect();
+    let shape_ok = fixed[..2].chars().all(|c| c.is_ascii_uppercase())
+        && fixed[2..].chars().all(|c| c.is_ascii_digit());
+    shape_ok.then_some(fixed)
+}
+
+/// Words that open a qualification or study-status line (the API's `degree`).
+const DEGREE_OPENERS: &[&str] = &[
+    "طالب",
+    "طالبة",
+    "بكالوريوس",
+    "ليسانس",
+    "دبلوم",
+    "مؤهل",
+    "ماجستير",
+    "دكتوراه",
+    "معهد",
+    "ثانوية",
+    "شهادة",
+    "اعدادية",
+    "إعدادية",
+    "ابتدائية",
+];
+
+/// Whether a profession line names a qualification or study status rather than a job.
+pub fn is_degree_line(line: &str) -> bool {
+    let folded = crate::core::text::fold_arabic(line);
+    let first = folded.split(' ').next().unwrap_or("");
+    DEGREE_OPENERS
+        .iter()
+        .any(|opener| first == crate::core::text::fold_arabic(opener))
+}
+
+/// Keeps Arabic letters, Arabic-Indic digits, spaces and the dash; drops OCR debris.
+pub fn arabic_text(raw: &str) -> String {
+    let kept: String = raw
+        .chars()
+        .filter(|c| {
+            matches!(c, '\u{0600}'..='\u{06FF}' | ' ' | '-')
+                && !matches!(c, '\u{060C}'..='\u{061F}')
+        })
+        .collect();
+    crate::core::text::fold_whitespace(kept.trim_matches(|c: char| c == '-' || c == ' '))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_ids() {
+        assert_eq!(
+            national_id("٢٩٨٠٦٢٦٠١٢٣٤١٠").as_deref(),
+            Some("29806260123410")
+        );
+        assert_eq!(
+            national_id("٢٩٨ ٠٦٢٦ ٠١٢٣٤١٠").as_deref(),
+            Some("29806260123410")
+        );
+        assert_eq!(national_id("٢٩٨٠٦٢٦"), None);
+    }
+
+    #[test]
+    fn reads_dates_with_and_without_separators() {
+        assert_eq!(date("١٩٨٨/٠٦/٢٦", true).unwrap().0, "1988/06/26");
+        assert_eq!(date("١٩٨٨٠٦٢٦", true).unwrap().1, "١٩٨٨/٠٦/٢٦");
+        assert_eq!(date("٢٠١٨/٠٣", false).unwrap().0, "2018/03");
+        assert_eq!(date("١٩٨٨/١٣/٢٦", true), None);
+    }
+
+    #[test]
+    fn repairs_serial_shape() {
+        assert_eq!(serial("A8 1234567").as_deref(), Some("AB1234567"));
+        assert_eq!(serial("ABI23O567").as_deref(), Some("AB1230567"));
+        assert_eq!(serial("AB12345"), None);
+    }
+
+    #[test]
+    fn tells_degree_from_job() {
+        assert!(is_degree_line("بكالوريوس هندسة"));
+        assert!(is_degree_line("طالبة"));
+        assert!(!is_degree_line("مهندس"));
+    }
+}

@@ -1,0 +1,125 @@
+//! The card's printed vocabularies (gender, religion, marital status) and their `_en`
+//! values, and a matcher that tolerates OCR noise without guessing.
+
+use super::national_id::Gender;
+
+/// One printed form and its English value.
+#[derive(Debug, Clone, Copy)]
+pub struct Term {
+    /// As printed on the card.
+    pub arabic: &'static str,
+    /// The API's `_en` value.
+    pub english: &'static str,
+    /// The gender the form implies, if it is gendered.
+    pub gender: Option<Gender>,
+}
+
+const fn term(arabic: &'static str, english: &'static str, gender: Option<Gender>) -> Term {
+    Term {
+        arabic,
+        english,
+        gender,
+    }
+}
+
+const M: Option<Gender> = Some(Gender::Male);
+const F: Option<Gender> = Some(Gender::Female);
+
+/// ذكر / أنثى.
+pub const GENDERS: &[Term] = &[term("ذكر", "M", M), term("أنثى", "F", F)];
+
+/// Religions in both genders; `ي` is often printed as `ى`.
+pub const RELIGIONS: &[Term] = &[
+    term("مسلم", "Muslim", M),
+    term("مسلمة", "Muslim", F),
+    term("مسيحي", "Christian", M),
+    term("مسيحى", "Christian", M),
+    term("مسيحية", "Christian", F),
+    term("يهودي", "Judaism", M),
+    term("يهودى", "Judaism", M),
+    term("يهودية", "Judaism", F),
+];
+
+/// Marital statuses in both genders.
+pub const MARITAL_STATUSES: &[Term] = &[
+    term("أعزب", "unmarried", M),
+    term("عزباء", "unmarried", F),
+    term("آنسة", "unmarried", F),
+    term("أنسة", "unmarried", F),
+    term("متزوج", "married", M),
+    term("متزوجة", "married", F),
+    term("مطلق", "divorced", M),
+    term("مطلقة", "divorced", F),
+    term("أرمل", "widow", M),
+    term("أرملة", "widow", F),
+];
+
+/// A vocabulary match and how sure it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Matched {
+    /// The term matched.
+    pub term: Term,
+    /// 1 for an exact match, lower for a fuzzy one.
+    pub confidence: f32,
+}
+
+/// Finds the term `read` stands for: the nearest by edit distance over folded letters,
+/// accepted only when it is near enough and clearly nearer than any term with another
+/// English value (the margin), so noise is never turned into a confident answer.
+pub fn match_term(read: &str, terms: &[Term]) -> Option<Matched> {
+    let read = crate::core::text::fold_arabic(read);
+    if read.is_empty() {
+        return None;
+    }
+    let mut scored: Vec<(usize, Term)> = terms
+        .iter()
+        .map(|t| {
+            (
+                strsim::levenshtein(&read, &crate::core::text::fold_arabic(t.arabic)),
+                *t,
+            )
+        })
+        .collect();
+    scored.sort_by_key(|(distance, _)| *distance);
+    let (best, term) = scored[0];
+    let runner_up = scored
+        .iter()
+        .find(|(_, t)| t.english != term.english)
+        .map_or(usize::MAX, |(d, _)| *d);
+    let allowed = (term.arabic.chars().count() / 3).max(1);
+    if best > allowed || runner_up <= best {
+        return None;
+    }
+    Some(Matched {
+        term,
+        confidence: 1.0 - best as f32 / (allowed as f32 + 1.0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_exact_and_noisy_forms() {
+        assert_eq!(
+            match_term("مسلمة", RELIGIONS).unwrap().term.english,
+            "Muslim"
+        );
+        assert_eq!(
+            match_term("مسيحى", RELIGIONS).unwrap().term.english,
+            "Christian"
+        );
+        assert_eq!(
+            match_term("متزوجه", MARITAL_STATUSES).unwrap().term.english,
+            "married"
+        );
+        assert_eq!(match_term("انثى", GENDERS).unwrap().term.english, "F");
+    }
+
+    #[test]
+    fn refuses_noise() {
+        assert!(match_term("", GENDERS).is_none());
+        assert!(match_term("بكالوريوس", MARITAL_STATUSES).is_none());
+    }
+}

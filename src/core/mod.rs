@@ -1,0 +1,30 @@
+//! The recognition core: bytes in, card readings or a typed error out.
+//!
+//! No transport code lives here (no tonic, no tokio): the server and the CLI are thin
+//! layers over [`recognize`].
+
+pub mod decode;
+pub mod error;
+pub mod fields;
+pub mod format;
+pub mod layout;
+pub mod limits;
+pub mod ocr;
+pub mod pdf;
+pub mod reader;
+pub mod reading;
+pub mod text;
+
+pub use error::{CoreError, Reason};
+pub use limits::ImageLimits;
+pub use reading::{CardFields, CardReading, Field, Side};
+
+/// Reads every card side in an image: decode, then read. Runs on the engine's thread.
+pub fn recognize(
+    engine: &mut ocr::Engine,
+    bytes: &[u8],
+    limits: &ImageLimits,
+) -> Result<Vec<CardReading>, CoreError> {
+    let image = decode::decode(bytes, limits)?;
+    reader::read_cards(engine, &image)
+}

@@ -1,0 +1,170 @@
+//! One Tesseract engine: the three models a card needs, loaded once, reused for every job.
+
+use std::{
+    ffi::CString,
+    path::{Path, PathBuf},
+};
+
+use image::GrayImage;
+use leptess::tesseract::TessApi;
+
+/// Which trained model reads a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// Stock `ara` (Debian's tesseract-ocr-ara): the Arabic words.
+    Arabic,
+    /// Stock `eng`: the Latin card serial.
+    Latin,
+    /// The project's own `idcard_digits`: Arabic-Indic digits of the ID and the dates.
+    Digits,
+}
+
+/// Where the models live.
+#[derive(Debug, Clone)]
+pub struct ModelPaths {
+    /// The directory holding `ara.traineddata` and `eng.traineddata`.
+    pub tessdata_dir: PathBuf,
+    /// The project's digit model file, `idcard_digits.traineddata`.
+    pub digits_model: PathBuf,
+}
+
+impl ModelPaths {
+    /// Debian's tessdata and the digit model in `models/` of the given project root.
+    pub fn debian_defaults(project_root: &Path) -> Self {
+        Self {
+            tessdata_dir: PathBuf::from("/usr/share/tesseract-ocr/5/tessdata"),
+            digits_model: project_root.join("models/idcard_digits.traineddata"),
+        }
+    }
+
+    /// Checks that every model file exists, naming the first missing one.
+    pub fn verify(&self) -> Result<(), EngineError> {
+        for file in [
+            self.tessdata_dir.join("ara.traineddata"),
+            self.tessdata_dir.join("eng.traineddata"),
+            self.digits_model.clone(),
+        ] {
+            if !file.is_file() {
+                return Err(EngineError::MissingModel(file));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why an engine could not be made or used. Only the operator sees these.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A model file is not where the configuration says.
+    #[error("model file not found: {0}")]
+    MissingModel(PathBuf),
+    /// Tesseract refused to load a model.
+    #[error("tesseract could not load the {0:?} model from {1}")]
+    Init(Model, PathBuf),
+    /// Tesseract refused an image or a setting.
+    #[error("tesseract rejected {0}")]
+    Rejected(&'static str),
+}
+
+/// Text read from one rectangle.
+#[derive(Debug, Clone, Default)]
+pub struct Recognized {
+    /// The text, trimmed.
+    pub text: String,
+    /// Tesseract's mean word confidence, 0..=1.
+    pub confidence: f32,
+}
+
+/// The three models, each a Tesseract handle. `Send`, not `Sync`: one thread at a time.
+pub struct Engine {
+    arabic: TessApi,
+    latin: TessApi,
+    digits: TessApi,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Loads the models. Slow (tens of milliseconds): do it once per engine, at start-up.
+    pub fn new(paths: &ModelPaths) -> Result<Self, EngineError> {
+        paths.verify()?;
+        let load = |model: Model, dir: &Path, lang: &str| {
+            let dir_str = dir
+                .to_str()
+                .ok_or(EngineError::Init(model, dir.to_path_buf()))?;
+            TessApi::new(Some(dir_str), lang)
+                .map_err(|_| EngineError::Init(model, dir.to_path_buf()))
+        };
+        let digits_dir = paths.digits_model.parent().unwrap_or(Path::new("."));
+        let digits_lang = paths
+            .digits_model
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or(EngineError::Init(Model::Digits, paths.digits_model.clone()))?;
+        let mut engine = Self {
+            arabic: load(Model::Arabic, &paths.tessdata_dir, "ara")?,
+            latin: load(Model::Latin, &paths.tessdata_dir, "eng")?,
+            digits: load(Model::Digits, digits_dir, digits_lang)?,
+        };
+        // Keep Tesseract from writing debug files or chatter to stderr.
+        for api in [&mut engine.arabic, &mut engine.latin, &mut engine.digits] {
+            set(api, "debug_file", "/dev/null")?;
+        }
+        Ok(engine)
+    }
+
+    /// Gives every model the card image. Called once per card; fields are then read by
+    /// rectangle, so the image is not copied again per field.
+    pub fn set_image(&mut self, image: &GrayImage) -> Result<(), EngineError> {
+        let (width, height) = (image.width() as i32, image.height() as i32);
+        for api in [&mut self.arabic, &mut self.latin, &mut self.digits] {
+            api.raw
+                .set_image(image.as_raw(), width, height, 1, width)
+                .map_err(|_| EngineError::Rejected("the image"))?;
+            // The canonical card is about 300 dpi at its working width; saying so keeps
+            // Tesseract from guessing (and warning) per call.
+            api.set_source_resolution(300);
+        }
+        Ok(())
+    }
+
+    /// Reads one rectangle of the current image as a single text line with `model`,
+    /// restricted to `whitelist` when one is given.
+    pub fn read_line(
+        &mut self,
+        model: Model,
+        rect: (i32, i32, i32, i32),
+        whitelist: Option<&str>,
+    ) -> Result<Recognized, EngineError> {
+        let api = match model {
+            Model::Arabic => &mut self.arabic,
+            Model::Latin => &mut self.latin,
+            Model::Digits => &mut self.digits,
+        };
+        // 7 = treat the rectangle as one text line.
+        set(api, "tessedit_pageseg_mode", "7")?;
+        set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
+        let (left, top, width, height) = rect;
+        api.set_rectangle(left, top, width.max(1), height.max(1));
+        let text = api
+            .get_utf8_text()
+            .map_err(|_| EngineError::Rejected("a recognition result as UTF-8"))?;
+        let confidence = (api.mean_text_conf().clamp(0, 100) as f32) / 100.0;
+        Ok(Recognized {
+            text: text.trim().to_string(),
+            confidence,
+        })
+    }
+}
+
+fn set(api: &mut TessApi, name: &str, value: &str) -> Result<(), EngineError> {
+    let name_c = CString::new(name).map_err(|_| EngineError::Rejected("a variable name"))?;
+    let value_c = CString::new(value).map_err(|_| EngineError::Rejected("a variable value"))?;
+    api.raw
+        .set_variable(&name_c, &value_c)
+        .map_err(|_| EngineError::Rejected("a variable"))
+}

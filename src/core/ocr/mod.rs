@@ -1,0 +1,7 @@
+//! OCR engines: the Tesseract models we load, and the pool of engines that runs jobs.
+
+pub mod engine;
+pub mod pool;
+
+pub use engine::{Engine, EngineError, Model, ModelPaths, Recognized};
+pub use pool::{EnginePool, PoolClosed, PoolStats};
