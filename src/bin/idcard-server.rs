@@ -1,1 +1,140 @@
-fn main() {}
+//! `idcard-server`: the gRPC service. Configuration and wiring only; see the library.
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use clap::Parser;
+use idcard_ocr::{
+    core::{
+        ocr::{EnginePool, ModelPaths},
+        ImageLimits,
+    },
+    grpc::{self, service::ServiceLimits, ServerConfig},
+    metrics::{self, Metrics},
+};
+
+/// Reads Egyptian national ID cards over gRPC (idcard.v1.IdCardService).
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Address to serve gRPC on.
+    #[arg(long, env = "IDCARD_LISTEN", default_value = "0.0.0.0:50051")]
+    listen: SocketAddr,
+    /// Address to serve Prometheus metrics on (GET /metrics); off when not given.
+    #[arg(long, env = "IDCARD_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
+    /// Tesseract engines in the pool (default: the number of cores).
+    #[arg(long, env = "IDCARD_ENGINES")]
+    engines: Option<usize>,
+    /// Directory holding Tesseract's ara and eng models.
+    #[arg(
+        long,
+        env = "IDCARD_TESSDATA_DIR",
+        default_value = "/usr/share/tesseract-ocr/5/tessdata"
+    )]
+    tessdata_dir: PathBuf,
+    /// The project's digit model.
+    #[arg(
+        long,
+        env = "IDCARD_DIGITS_MODEL",
+        default_value = "models/idcard_digits.traineddata"
+    )]
+    digits_model: PathBuf,
+    /// Largest accepted upload, in bytes (5 MiB by default).
+    #[arg(long, env = "IDCARD_MAX_UPLOAD_BYTES", default_value_t = 5 * 1024 * 1024)]
+    max_upload_bytes: usize,
+    /// Smallest accepted image side, in pixels.
+    #[arg(long, env = "IDCARD_MIN_SIDE", default_value_t = 128)]
+    min_side: u32,
+    /// Largest accepted image side, in pixels.
+    #[arg(long, env = "IDCARD_MAX_SIDE", default_value_t = 6000)]
+    max_side: u32,
+    /// Deadline of one call in seconds (a caller's shorter grpc-timeout wins).
+    #[arg(long, env = "IDCARD_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    request_timeout_secs: u64,
+    /// Calls in flight at once; more are refused with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "IDCARD_MAX_CONCURRENT_CALLS", default_value_t = 64)]
+    max_concurrent_calls: usize,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    idcard_ocr::ensure_single_threaded_openmp();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "server stopped");
+            eprintln!("idcard-server: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let engines = args
+        .engines
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let paths = ModelPaths {
+        tessdata_dir: args.tessdata_dir,
+        digits_model: args.digits_model,
+    };
+    // Fail fast: a missing model is a configuration error, not a per-call one.
+    let pool = Arc::new(EnginePool::start(&paths, engines)?);
+    tracing::info!(engines, "engine pool ready");
+    let metrics = Metrics::new(Some(Arc::clone(&pool)));
+    let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
+    if let Some(addr) = args.metrics_listen {
+        let listener = metrics::bind(addr).await?;
+        tracing::info!(%addr, "serving metrics");
+        let mut rx = shutdown_rx.clone();
+        let metrics = metrics.clone();
+        tokio::spawn(async move {
+            let _ = metrics
+                .serve(listener, async move {
+                    let _ = rx.changed().await;
+                })
+                .await;
+        });
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    tracing::info!(addr = %listener.local_addr()?, "serving idcard.v1");
+    let config = ServerConfig {
+        limits: ServiceLimits {
+            max_upload_bytes: args.max_upload_bytes,
+            image: ImageLimits {
+                min_side: args.min_side,
+                max_side: args.max_side,
+            },
+        },
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
+        max_concurrent_calls: args.max_concurrent_calls.max(1),
+    };
+    let mut rx = shutdown_rx;
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: finishing calls in flight");
+        let _ = shutdown_tx.send(true);
+    });
+    grpc::serve(config, pool, metrics, listener, async move {
+        let _ = rx.changed().await;
+    })
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing a SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

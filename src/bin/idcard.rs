@@ -1,1 +1,213 @@
-fn main() {}
+//! `idcard`: read cards from the command line, in-process or through a server.
+
+use std::{path::PathBuf, process::ExitCode, sync::Arc};
+
+use clap::{Parser, Subcommand};
+use idcard_ocr::{
+    api_json,
+    core::{
+        self,
+        ocr::{EnginePool, ModelPaths},
+        ImageLimits, Reason,
+    },
+    grpc::convert,
+    pb,
+};
+
+/// Reads Egyptian national ID cards and prints the cloud API's JSON.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Reads each FILE (JPEG, PNG or PDF) and prints one JSON answer per file, in order.
+    Recognize(RecognizeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RecognizeArgs {
+    /// Images to read.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Send the images to this server (e.g. http://127.0.0.1:50051) instead of reading
+    /// them in-process.
+    #[arg(long)]
+    server: Option<String>,
+    /// Indent the JSON for people.
+    #[arg(long)]
+    pretty: bool,
+    /// Tesseract engines for in-process reading.
+    #[arg(long, default_value_t = 1)]
+    engines: usize,
+    /// Directory holding Tesseract's ara and eng models.
+    #[arg(
+        long,
+        env = "IDCARD_TESSDATA_DIR",
+        default_value = "/usr/share/tesseract-ocr/5/tessdata"
+    )]
+    tessdata_dir: PathBuf,
+    /// The project's digit model.
+    #[arg(
+        long,
+        env = "IDCARD_DIGITS_MODEL",
+        default_value = "models/idcard_digits.traineddata"
+    )]
+    digits_model: PathBuf,
+}
+
+/// Size of the pieces an image is streamed in.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+fn main() -> ExitCode {
+    idcard_ocr::ensure_single_threaded_openmp();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Recognize(args) => recognize(args),
+    }
+}
+
+fn recognize(args: RecognizeArgs) -> ExitCode {
+    let answers: Result<Vec<serde_json::Value>, String> = match &args.server {
+        Some(url) => remote(url, &args.files),
+        None => local(&args),
+    };
+    let answers = match answers {
+        Ok(answers) => answers,
+        Err(error) => {
+            eprintln!("idcard: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut all_ok = true;
+    for answer in &answers {
+        all_ok &= answer["status"] == "OK";
+        let text = if args.pretty {
+            serde_json::to_string_pretty(answer)
+        } else {
+            serde_json::to_string(answer)
+        };
+        println!("{}", text.unwrap_or_default());
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn read_file(path: &PathBuf) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
+}
+
+fn local(args: &RecognizeArgs) -> Result<Vec<serde_json::Value>, String> {
+    let paths = ModelPaths {
+        tessdata_dir: args.tessdata_dir.clone(),
+        digits_model: args.digits_model.clone(),
+    };
+    let pool = Arc::new(EnginePool::start(&paths, args.engines).map_err(|e| e.to_string())?);
+    let mut answers = Vec::new();
+    for path in &args.files {
+        let bytes = read_file(path)?;
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let result = pool
+            .run(move |engine| core::recognize(engine, &bytes, &ImageLimits::default()))
+            .map_err(|e| e.to_string())?;
+        answers.push(match result {
+            Ok(readings) => api_json::success(&pb::RecognizeIdCardResponse {
+                request_id,
+                results: readings.iter().map(convert::card_result).collect(),
+            }),
+            Err(error) => {
+                let reason = error.reason();
+                let message = match reason {
+                    Reason::InternalError => "internal error".to_string(),
+                    _ => error.to_string(),
+                };
+                api_json::failure(&request_id, reason.as_str(), &message)
+            }
+        });
+    }
+    Ok(answers)
+}
+
+fn remote(url: &str, files: &[PathBuf]) -> Result<Vec<serde_json::Value>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let mut client = pb::id_card_service_client::IdCardServiceClient::connect(url.to_string())
+            .await
+            .map_err(|e| format!("cannot connect to {url}: {e}"))?
+            .max_decoding_message_size(16 * 1024 * 1024);
+        let mut answers = Vec::new();
+        for path in files {
+            let bytes = read_file(path)?;
+            let filename = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut messages = vec![pb::RecognizeIdCardRequest {
+                payload: Some(pb::recognize_id_card_request::Payload::Config(
+                    pb::RecognizeIdCardConfig {
+                        filename,
+                        content_type: String::new(),
+                    },
+                )),
+            }];
+            messages.extend(
+                bytes
+                    .chunks(CHUNK_BYTES)
+                    .map(|chunk| pb::RecognizeIdCardRequest {
+                        payload: Some(pb::recognize_id_card_request::Payload::Chunk(
+                            chunk.to_vec(),
+                        )),
+                    }),
+            );
+            let answer = match client.recognize_id_card(tokio_stream::iter(messages)).await {
+                Ok(response) => api_json::success(response.get_ref()),
+                Err(status) => status_json(&status),
+            };
+            answers.push(answer);
+        }
+        Ok(answers)
+    })
+}
+
+/// A gRPC error as the cloud API's error JSON, from its `ErrorInfo` and `RequestInfo`.
+fn status_json(status: &tonic::Status) -> serde_json::Value {
+    use tonic_types::StatusExt;
+    let details = status.get_error_details();
+    let reason = details
+        .error_info()
+        .map(|info| info.reason.clone())
+        .unwrap_or_else(|| fallback_reason(status.code()).to_string());
+    let request_id = details
+        .request_info()
+        .map(|info| info.request_id.clone())
+        .or_else(|| {
+            status
+                .metadata()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    api_json::failure(&request_id, &reason, status.message())
+}
+
+/// The reason for a status that carries no `ErrorInfo` (shed load, transport failures).
+fn fallback_reason(code: tonic::Code) -> &'static str {
+    match code {
+        tonic::Code::InvalidArgument => "INVALID_ARGUMENT",
+        tonic::Code::Unauthenticated => "UNAUTHORIZED",
+        tonic::Code::PermissionDenied => "NO_PERMISSION",
+        tonic::Code::ResourceExhausted => "RATE_LIMIT_EXCEEDED",
+        tonic::Code::NotFound | tonic::Code::Unimplemented => "NOT_FOUND",
+        _ => "INTERNAL_ERROR",
+    }
+}
