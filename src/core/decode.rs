@@ -41,6 +41,11 @@ fn decoder_limits(limits: &ImageLimits) -> Limits {
 
 fn decode_jpeg(bytes: &[u8], limits: &ImageLimits) -> Result<DynamicImage, CoreError> {
     const CORRUPT: CoreError = CoreError::CorruptImage { format: "JPEG" };
+    // The decoder fills a truncated scan with gray instead of failing; a cut-off upload
+    // must be refused, not read as a damaged card.
+    if !jpeg_is_complete(bytes) {
+        return Err(CORRUPT);
+    }
     let mut decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(|_| CORRUPT)?;
     let (width, height) = decoder.dimensions();
     limits.check(width.into(), height.into())?;
@@ -54,6 +59,16 @@ fn decode_jpeg(bytes: &[u8], limits: &ImageLimits) -> Result<DynamicImage, CoreE
     let mut image = DynamicImage::from_decoder(decoder).map_err(|_| CORRUPT)?;
     image.apply_orientation(orientation);
     Ok(image)
+}
+
+/// Whether an end-of-image marker follows the last start-of-scan marker. Entropy-coded
+/// data cannot hold either marker (0xFF is always stuffed), so this finds truncation.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let marker = |code: u8| move |w: &[u8]| w[0] == 0xFF && w[1] == code;
+    let Some(last_scan) = bytes.windows(2).rposition(marker(0xDA)) else {
+        return false;
+    };
+    bytes[last_scan..].windows(2).any(marker(0xD9))
 }
 
 fn decode_png(bytes: &[u8], limits: &ImageLimits) -> Result<DynamicImage, CoreError> {
@@ -117,6 +132,16 @@ mod tests {
                     ..
                 }
             ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn refuses_truncated_jpeg() {
+        let jpeg = encoded(300, 200, ImageFormat::Jpeg);
+        let error = decode(&jpeg[..jpeg.len() - 40], &ImageLimits::default()).unwrap_err();
+        assert!(
+            matches!(error, CoreError::CorruptImage { format: "JPEG" }),
             "{error:?}"
         );
     }
