@@ -214,7 +214,7 @@ mod pdf {
     }
 
     /// A page with text and no image.
-    pub fn text_only() -> Vec<u8> {
+    pub(super) fn text_only() -> Vec<u8> {
         let mut doc = Document::with_version("1.5");
         let pages_id = doc.new_object_id();
         let content = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
@@ -229,7 +229,7 @@ mod pdf {
     }
 
     /// A page holding one JPEG, as scanners write.
-    pub fn with_jpeg(jpeg: &[u8], width: i64, height: i64) -> Vec<u8> {
+    pub(super) fn with_jpeg(jpeg: &[u8], width: i64, height: i64) -> Vec<u8> {
         let mut doc = Document::with_version("1.5");
         let pages_id = doc.new_object_id();
         let image = doc.add_object(Stream::new(
