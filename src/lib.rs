@@ -9,6 +9,7 @@
 pub mod api_json;
 pub mod core;
 pub mod grpc;
+pub mod harness;
 pub mod metrics;
 
 /// Code generated from `proto/idcard/v1/idcard.proto`.

@@ -11,7 +11,7 @@ use idcard_ocr::{
         ImageLimits, Reason,
     },
     grpc::convert,
-    pb,
+    harness, pb,
 };
 
 /// Reads Egyptian national ID cards and prints the cloud API's JSON.
@@ -26,6 +26,53 @@ struct Cli {
 enum Command {
     /// Reads each FILE (JPEG, PNG or PDF) and prints one JSON answer per file, in order.
     Recognize(RecognizeArgs),
+    /// Scores the reader on a generated directory (images plus truth.jsonl from
+    /// idcard-synth) and prints the accuracy and speed tables.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct EvalArgs {
+    /// Directory written by idcard-synth.
+    dir: PathBuf,
+    /// Tesseract engines, each on its own thread (OpenMP runs single-threaded).
+    #[arg(long, default_value_t = 1)]
+    engines: usize,
+    /// Read only the first N images.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Also write the report as JSON to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    #[command(flatten)]
+    models: ModelArgs,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct ModelArgs {
+    /// Directory holding Tesseract's ara and eng models.
+    #[arg(
+        long,
+        env = "IDCARD_TESSDATA_DIR",
+        default_value = "/usr/share/tesseract-ocr/5/tessdata"
+    )]
+    tessdata_dir: PathBuf,
+    /// The project's digit model.
+    #[arg(
+        long,
+        env = "IDCARD_DIGITS_MODEL",
+        default_value = "models/idcard_digits.traineddata"
+    )]
+    digits_model: PathBuf,
+}
+
+impl ModelArgs {
+    fn paths(&self) -> ModelPaths {
+        ModelPaths {
+            tessdata_dir: self.tessdata_dir.clone(),
+            digits_model: self.digits_model.clone(),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,20 +90,8 @@ struct RecognizeArgs {
     /// Tesseract engines for in-process reading.
     #[arg(long, default_value_t = 1)]
     engines: usize,
-    /// Directory holding Tesseract's ara and eng models.
-    #[arg(
-        long,
-        env = "IDCARD_TESSDATA_DIR",
-        default_value = "/usr/share/tesseract-ocr/5/tessdata"
-    )]
-    tessdata_dir: PathBuf,
-    /// The project's digit model.
-    #[arg(
-        long,
-        env = "IDCARD_DIGITS_MODEL",
-        default_value = "models/idcard_digits.traineddata"
-    )]
-    digits_model: PathBuf,
+    #[command(flatten)]
+    models: ModelArgs,
 }
 
 /// Size of the pieces an image is streamed in.
@@ -67,7 +102,35 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Recognize(args) => recognize(args),
+        Command::Eval(args) => eval(args),
     }
+}
+
+fn eval(args: EvalArgs) -> ExitCode {
+    let pool = match EnginePool::start(&args.models.paths(), args.engines) {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("idcard: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = harness::EvalOptions { limit: args.limit };
+    let report = match harness::evaluate(&args.dir, &pool, &options) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("idcard: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", report.to_markdown());
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        if let Err(error) = std::fs::write(path, json) {
+            eprintln!("idcard: cannot write {}: {error}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn recognize(args: RecognizeArgs) -> ExitCode {
@@ -104,10 +167,7 @@ fn read_file(path: &PathBuf) -> Result<Vec<u8>, String> {
 }
 
 fn local(args: &RecognizeArgs) -> Result<Vec<serde_json::Value>, String> {
-    let paths = ModelPaths {
-        tessdata_dir: args.tessdata_dir.clone(),
-        digits_model: args.digits_model.clone(),
-    };
+    let paths = args.models.paths();
     let pool = Arc::new(EnginePool::start(&paths, args.engines).map_err(|e| e.to_string())?);
     let mut answers = Vec::new();
     for path in &args.files {
