@@ -90,6 +90,10 @@ struct RecognizeArgs {
     /// Tesseract engines for in-process reading.
     #[arg(long, default_value_t = 1)]
     engines: usize,
+    /// Write each straightened card with its line boxes drawn to this directory
+    /// (in-process reading only).
+    #[arg(long)]
+    debug_dir: Option<PathBuf>,
     #[command(flatten)]
     models: ModelArgs,
 }
@@ -173,9 +177,17 @@ fn local(args: &RecognizeArgs) -> Result<Vec<serde_json::Value>, String> {
     for path in &args.files {
         let bytes = read_file(path)?;
         let request_id = uuid::Uuid::new_v4().to_string();
-        let result = pool
-            .run(move |engine| core::recognize(engine, &bytes, &ImageLimits::default()))
+        let (result, trace) = pool
+            .run(move |engine| {
+                let mut trace = core::reader::Trace::default();
+                let result =
+                    core::recognize_traced(engine, &bytes, &ImageLimits::default(), &mut trace);
+                (result, trace)
+            })
             .map_err(|e| e.to_string())?;
+        if let Some(dir) = &args.debug_dir {
+            write_trace(dir, path, &trace)?;
+        }
         answers.push(match result {
             Ok(readings) => api_json::success(&pb::RecognizeIdCardResponse {
                 request_id,
@@ -192,6 +204,34 @@ fn local(args: &RecognizeArgs) -> Result<Vec<serde_json::Value>, String> {
         });
     }
     Ok(answers)
+}
+
+/// Writes each traced card as `<file stem>-card<N>.png` with its line boxes in red.
+fn write_trace(
+    dir: &std::path::Path,
+    source: &std::path::Path,
+    trace: &core::reader::Trace,
+) -> Result<(), String> {
+    use imageproc::{drawing::draw_hollow_rect_mut, rect::Rect};
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (index, card) in trace.cards.iter().enumerate() {
+        let mut picture = image::DynamicImage::ImageLuma8(card.image.clone()).into_rgb8();
+        for (_, (left, top, width, height)) in &card.boxes {
+            let rect =
+                Rect::at(*left, *top).of_size((*width).max(1) as u32, (*height).max(1) as u32);
+            draw_hollow_rect_mut(&mut picture, rect, image::Rgb([220, 30, 30]));
+        }
+        eprintln!("{stem} card {}: {}", index + 1, card.note);
+        let out = dir.join(format!("{stem}-card{}.png", index + 1));
+        picture
+            .save(&out)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    }
+    Ok(())
 }
 
 fn remote(url: &str, files: &[PathBuf]) -> Result<Vec<serde_json::Value>, String> {

@@ -99,6 +99,6 @@ pub const BACK: &[LineSpec] = &[
 ];
 
 /// The front's printed title, بطاقة تحقيق الشخصية, which tells a front from a back.
-pub const FRONT_TITLE: LineSpec = line("front_title", 0.40, 0.98, 0.02, 0.23, Model::Arabic);
+pub const FRONT_TITLE: LineSpec = line("front_title", 0.42, 0.98, 0.12, 0.22, Model::Arabic);
 /// The back's "البطاقة سارية حتى" label beside the expiry date.
 pub const BACK_LABEL: LineSpec = line("back_label", 0.44, 0.86, 0.41, 0.54, Model::Arabic);

@@ -9,7 +9,10 @@ pub mod fields;
 pub mod format;
 pub mod layout;
 pub mod limits;
+pub mod lines;
+pub mod locate;
 pub mod ocr;
+pub mod orient;
 pub mod pdf;
 pub mod reader;
 pub mod reading;
@@ -27,4 +30,15 @@ pub fn recognize(
 ) -> Result<Vec<CardReading>, CoreError> {
     let image = decode::decode(bytes, limits)?;
     reader::read_cards(engine, &image)
+}
+
+/// [`recognize`], also recording each straightened card and its line boxes.
+pub fn recognize_traced(
+    engine: &mut ocr::Engine,
+    bytes: &[u8],
+    limits: &ImageLimits,
+    trace: &mut reader::Trace,
+) -> Result<Vec<CardReading>, CoreError> {
+    let image = decode::decode(bytes, limits)?;
+    reader::read_cards_traced(engine, &image, Some(trace))
 }

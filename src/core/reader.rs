@@ -1,9 +1,7 @@
-//! The first, simple reader: the whole image is taken as the card, turned upright by
-//! trying the orientations its shape allows, its side told by the printed title or the
-//! expiry label, and each field read in its nominal zone.
-//!
-//! It is real Tesseract on real pixels; the full pipeline (locating the card in a photo,
-//! searching for each line) replaces it stage by stage.
+//! The pipeline that chains the stages: locate each card, straighten it, tell its side
+//! and orientation from its print (confirmed by reading the side's printed label), find
+//! each line near its nominal zone, read it with the model the layout table names, and
+//! check and repair the fields with what the card's rules say.
 
 use image::{imageops, GrayImage, RgbImage};
 
@@ -15,8 +13,11 @@ use super::{
         vocabulary::{self, Matched},
     },
     layout::{self, LineSpec},
+    lines::InkMap,
+    locate::{self, Quad},
     ocr::{Engine, EngineError, Recognized},
-    reading::{BackFields, CardFields, CardReading, Field, FrontFields, Point, Side},
+    orient,
+    reading::{BackFields, CardFields, CardReading, Field, FrontFields, Side},
     text::fold_arabic,
 };
 
@@ -26,7 +27,7 @@ pub const CARD_WIDTH: u32 = 1000;
 pub const CARD_HEIGHT: u32 = 631;
 
 /// Below this a side's printed label was not found: the image holds no card.
-const MIN_SIDE_SCORE: f32 = 0.5;
+const MIN_SIDE_SCORE: f32 = 0.65;
 
 impl From<EngineError> for CoreError {
     fn from(error: EngineError) -> Self {
@@ -34,43 +35,139 @@ impl From<EngineError> for CoreError {
     }
 }
 
+/// At most this many cards are read from one image (front and back on one page).
+const MAX_CARDS: usize = 2;
+
+/// A straightened card being read: the engine holds its image, the ink map finds lines.
+struct CardContext<'a> {
+    engine: &'a mut Engine,
+    ink: InkMap,
+    /// The rectangles read, by line name, for the debug trace.
+    boxes: Vec<(&'static str, (i32, i32, i32, i32))>,
+}
+
+/// What the pipeline saw, for people debugging a misread: each straightened card and
+/// the line rectangles it read.
+#[derive(Debug, Default)]
+pub struct Trace {
+    /// One entry per card read.
+    pub cards: Vec<TracedCard>,
+}
+
+/// One straightened card and its line boxes.
+#[derive(Debug)]
+pub struct TracedCard {
+    /// The upright card as read.
+    pub image: GrayImage,
+    /// Line name and rectangle (left, top, width, height).
+    pub boxes: Vec<(&'static str, (i32, i32, i32, i32))>,
+    /// What was decided about the card, in words.
+    pub note: String,
+}
+
 /// Reads the card sides in an image.
 pub fn read_cards(engine: &mut Engine, image: &RgbImage) -> Result<Vec<CardReading>, CoreError> {
+    read_cards_traced(engine, image, None)
+}
+
+/// Reads the card sides in an image, recording what it saw into `trace` when given.
+pub fn read_cards_traced(
+    engine: &mut Engine,
+    image: &RgbImage,
+    mut trace: Option<&mut Trace>,
+) -> Result<Vec<CardReading>, CoreError> {
     let gray = imageops::grayscale(image);
     if looks_blank(&gray) {
         return Err(CoreError::NoCardFound);
     }
-    let rotations: &[u32] = if gray.height() > gray.width() {
-        &[90, 270]
-    } else {
-        &[0, 180]
-    };
-    let mut best: Option<(u32, Side, f32, GrayImage)> = None;
-    for &rotation in rotations {
-        let card = upright_card(&gray, rotation);
-        engine.set_image(&card)?;
-        let (side, score) = tell_side(engine)?;
-        if best
-            .as_ref()
-            .is_none_or(|(_, _, best_score, _)| score > *best_score)
-        {
-            best = Some((rotation, side, score, card));
+    let mut readings = Vec::new();
+    for quad in locate::locate(&gray, MAX_CARDS) {
+        if let Some(reading) = read_card(engine, &gray, &quad, trace.as_deref_mut())? {
+            readings.push(reading);
         }
-        if score >= 0.8 {
+    }
+    if readings.is_empty() {
+        return Err(CoreError::NoCardFound);
+    }
+    Ok(readings)
+}
+
+/// Reads one located card; `None` when it turns out not to be a card.
+fn read_card(
+    engine: &mut Engine,
+    gray: &GrayImage,
+    quad: &Quad,
+    mut trace: Option<&mut Trace>,
+) -> Result<Option<CardReading>, CoreError> {
+    let mut card = locate::warp_card(gray, quad, CARD_WIDTH, CARD_HEIGHT);
+    // A negative scan prints light on dark: turn it back so ink is dark everywhere below.
+    if median(&card) < 100 {
+        imageops::invert(&mut card);
+    }
+    let ranked = orient::hypotheses(&card);
+    let mut accepted = None;
+    for hypothesis in &ranked {
+        let upright = if hypothesis.upside_down {
+            imageops::rotate180(&card)
+        } else {
+            card.clone()
+        };
+        engine.set_image(&upright)?;
+        let label = label_score(engine, &InkMap::new(&upright), hypothesis.side)?;
+        if label >= MIN_SIDE_SCORE {
+            accepted = Some((*hypothesis, label.max(hypothesis.score), upright));
             break;
         }
     }
-    let Some((rotation, side, side_score, card)) = best else {
-        return Err(CoreError::NoCardFound);
+    // The printed label may be unreadable (blur, glare) on a card that is plainly there:
+    // a found outline with strong print evidence is still a card.
+    let (hypothesis, side_confidence, upright) = match accepted {
+        Some(found) => found,
+        None if quad.found && ranked[0].score >= 0.6 => {
+            let best = ranked[0];
+            let upright = if best.upside_down {
+                imageops::rotate180(&card)
+            } else {
+                card.clone()
+            };
+            engine.set_image(&upright)?;
+            (best, best.score * 0.8, upright)
+        }
+        None => {
+            if let Some(trace) = trace {
+                trace.cards.push(TracedCard {
+                    image: card,
+                    boxes: Vec::new(),
+                    note: format!(
+                        "not a card: outline found {}, print evidence {ranked:?}",
+                        quad.found
+                    ),
+                });
+            }
+            return Ok(None);
+        }
     };
-    if side_score < MIN_SIDE_SCORE {
-        return Err(CoreError::NoCardFound);
+    let placed = if hypothesis.upside_down {
+        quad.rotated_half()
+    } else {
+        *quad
+    };
+    let mut context = CardContext {
+        engine,
+        ink: InkMap::new(&upright),
+        boxes: Vec::new(),
+    };
+    let (fields, facts) = match hypothesis.side {
+        Side::Front => read_front(&mut context)?,
+        Side::Back => read_back(&mut context)?,
+    };
+    if let Some(trace) = trace.as_deref_mut() {
+        trace.cards.push(TracedCard {
+            image: upright,
+            boxes: std::mem::take(&mut context.boxes),
+            note: format!("{hypothesis:?}, outline found {}", quad.found),
+        });
     }
-    engine.set_image(&card)?;
-    let (fields, facts) = match side {
-        Side::Front => read_front(engine)?,
-        Side::Back => read_back(engine)?,
-    };
     let filled: Vec<f32> = fields
         .named()
         .iter()
@@ -82,13 +179,48 @@ pub fn read_cards(engine: &mut Engine, image: &RgbImage) -> Result<Vec<CardReadi
     } else {
         filled.iter().sum::<f32>() / filled.len() as f32
     };
-    Ok(vec![CardReading {
+    Ok(Some(CardReading {
         fields,
-        confidence: (side_score * field_mean).clamp(0.0, 1.0),
+        confidence: (side_confidence * field_mean).clamp(0.0, 1.0),
         national_id: facts,
-        corners: image_corners(image.width() as f32, image.height() as f32, rotation),
-        rotation_degrees: rotation,
-    }])
+        corners: placed.corners,
+        rotation_degrees: rotation_of(&placed),
+    }))
+}
+
+fn median(gray: &GrayImage) -> u8 {
+    let mut histogram = [0u32; 256];
+    for p in gray.pixels() {
+        histogram[p[0] as usize] += 1;
+    }
+    let half = gray.len() as u32 / 2;
+    let mut seen = 0;
+    for (value, count) in histogram.iter().enumerate() {
+        seen += count;
+        if seen >= half {
+            return value as u8;
+        }
+    }
+    255
+}
+
+/// The clockwise turn (0, 90, 180, 270) that makes the placed card upright.
+fn rotation_of(quad: &Quad) -> u32 {
+    let [tl, tr, _, _] = quad.corners;
+    let angle = (tr.y - tl.y).atan2(tr.x - tl.x).to_degrees();
+    let quarter = ((angle / 90.0).round() as i32).rem_euclid(4) as u32;
+    (360 - quarter * 90) % 360
+}
+
+/// How surely the side's printed label is on the card as the engine now holds it.
+fn label_score(engine: &mut Engine, ink: &InkMap, side: Side) -> Result<f32, CoreError> {
+    let (spec, keywords): (&LineSpec, &[&str]) = match side {
+        Side::Front => (&layout::FRONT_TITLE, &["بطاقة", "تحقيق", "الشخصية"]),
+        Side::Back => (&layout::BACK_LABEL, &["البطاقة", "سارية", "حتى"]),
+    };
+    let rect = ink.find_line(&spec.zone);
+    let read = engine.read_line(spec.model, rect, spec.whitelist)?;
+    Ok(keyword_score(&read.text, keywords))
 }
 
 /// A near-uniform image (a blank page, a wall) holds no card: refuse it before OCR.
@@ -101,52 +233,6 @@ fn looks_blank(gray: &GrayImage) -> bool {
         .sum::<f64>()
         / n;
     variance.sqrt() < 6.0
-}
-
-/// Rotates clockwise by `rotation` degrees and scales to the canonical card size.
-fn upright_card(gray: &GrayImage, rotation: u32) -> GrayImage {
-    let turned = match rotation {
-        90 => imageops::rotate90(gray),
-        180 => imageops::rotate180(gray),
-        270 => imageops::rotate270(gray),
-        _ => gray.clone(),
-    };
-    imageops::resize(
-        &turned,
-        CARD_WIDTH,
-        CARD_HEIGHT,
-        imageops::FilterType::Triangle,
-    )
-}
-
-/// The image's corners named as the upright card's TL, TR, BR, BL.
-fn image_corners(w: f32, h: f32, rotation: u32) -> [Point; 4] {
-    let p = |x, y| Point { x, y };
-    let (tl, tr, br, bl) = (p(0.0, 0.0), p(w, 0.0), p(w, h), p(0.0, h));
-    match rotation {
-        90 => [bl, tl, tr, br],
-        180 => [br, bl, tl, tr],
-        270 => [tr, br, bl, tl],
-        _ => [tl, tr, br, bl],
-    }
-}
-
-/// Tells the side from the front's title or the back's expiry label: whichever is found
-/// more surely, with how sure (0..=1).
-fn tell_side(engine: &mut Engine) -> Result<(Side, f32), CoreError> {
-    let front = keyword_score(
-        &read(engine, &layout::FRONT_TITLE)?.text,
-        &["بطاقة", "تحقيق", "الشخصية"],
-    );
-    let back = keyword_score(
-        &read(engine, &layout::BACK_LABEL)?.text,
-        &["البطاقة", "سارية", "حتى"],
-    );
-    Ok(if front >= back {
-        (Side::Front, front)
-    } else {
-        (Side::Back, back)
-    })
 }
 
 /// The mean, over `keywords`, of the best similarity of any read word to that keyword.
@@ -165,9 +251,10 @@ fn keyword_score(text: &str, keywords: &[&str]) -> f32 {
     (total / keywords.len() as f64) as f32
 }
 
-fn read(engine: &mut Engine, spec: &LineSpec) -> Result<Recognized, CoreError> {
-    let rect = spec.zone.pixels(CARD_WIDTH, CARD_HEIGHT);
-    Ok(engine.read_line(spec.model, rect, spec.whitelist)?)
+fn read(context: &mut CardContext<'_>, spec: &LineSpec) -> Result<Recognized, CoreError> {
+    let rect = context.ink.find_line(&spec.zone);
+    context.boxes.push((spec.name, rect));
+    Ok(context.engine.read_line(spec.model, rect, spec.whitelist)?)
 }
 
 fn spec(specs: &'static [LineSpec], name: &str) -> &'static LineSpec {
@@ -178,21 +265,21 @@ fn spec(specs: &'static [LineSpec], name: &str) -> &'static LineSpec {
 }
 
 fn arabic_field(
-    engine: &mut Engine,
+    context: &mut CardContext<'_>,
     specs: &'static [LineSpec],
     name: &str,
 ) -> Result<Field, CoreError> {
-    let read = read(engine, spec(specs, name))?;
+    let read = read(context, spec(specs, name))?;
     Ok(Field::new(parse::arabic_text(&read.text), read.confidence))
 }
 
 /// Reads the national ID and checks it; a number failing its checksum is returned as
 /// read, with a lowered confidence, never "fixed" into another valid number.
 fn id_field(
-    engine: &mut Engine,
+    context: &mut CardContext<'_>,
     specs: &'static [LineSpec],
 ) -> Result<(Field, Option<NationalIdFacts>), CoreError> {
-    let read = read(engine, spec(specs, "id_number"))?;
+    let read = read(context, spec(specs, "id_number"))?;
     let Some(id) = parse::national_id(&read.text) else {
         return Ok((Field::default(), None));
     };
@@ -209,12 +296,12 @@ fn id_field(
 }
 
 fn date_fields(
-    engine: &mut Engine,
+    context: &mut CardContext<'_>,
     specs: &'static [LineSpec],
     name: &str,
     with_day: bool,
 ) -> Result<(Field, Field), CoreError> {
-    let read = read(engine, spec(specs, name))?;
+    let read = read(context, spec(specs, name))?;
     Ok(match parse::date(&read.text, with_day) {
         Some((ascii, arabic)) => (
             Field::new(ascii, read.confidence),
@@ -224,10 +311,12 @@ fn date_fields(
     })
 }
 
-fn read_front(engine: &mut Engine) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
+fn read_front(
+    context: &mut CardContext<'_>,
+) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::FRONT;
-    let (id_number, facts) = id_field(engine, specs)?;
-    let (mut birthday, mut birthday_arabic) = date_fields(engine, specs, "birthday", true)?;
+    let (id_number, facts) = id_field(context, specs)?;
+    let (mut birthday, mut birthday_arabic) = date_fields(context, specs, "birthday", true)?;
     let derived = facts
         .as_ref()
         .filter(|f| f.checksum_valid)
@@ -245,29 +334,29 @@ fn read_front(engine: &mut Engine) -> Result<(CardFields, Option<NationalIdFacts
         }
         _ => {}
     }
-    let serial_read = read(engine, spec(specs, "certificate_number"))?;
+    let serial_read = read(context, spec(specs, "certificate_number"))?;
     let certificate_number = parse::serial(&serial_read.text)
         .map(|s| Field::new(s, serial_read.confidence))
         .unwrap_or_default();
     let front = FrontFields {
         id_number,
         certificate_number,
-        first_name: arabic_field(engine, specs, "first_name")?,
-        last_name: arabic_field(engine, specs, "last_name")?,
+        first_name: arabic_field(context, specs, "first_name")?,
+        last_name: arabic_field(context, specs, "last_name")?,
         birthday,
         birthday_arabic,
-        address: arabic_field(engine, specs, "address")?,
-        region: arabic_field(engine, specs, "region")?,
+        address: arabic_field(context, specs, "address")?,
+        region: arabic_field(context, specs, "region")?,
     };
     Ok((CardFields::Front(front), facts))
 }
 
 fn vocab_fields(
-    engine: &mut Engine,
+    context: &mut CardContext<'_>,
     name: &str,
     terms: &[vocabulary::Term],
 ) -> Result<(Field, Field), CoreError> {
-    let read = read(engine, spec(layout::BACK, name))?;
+    let read = read(context, spec(layout::BACK, name))?;
     Ok(match vocabulary::match_term(&read.text, terms) {
         Some(Matched { term, confidence }) => {
             let confidence = confidence * read.confidence.max(0.5);
@@ -280,18 +369,20 @@ fn vocab_fields(
     })
 }
 
-fn read_back(engine: &mut Engine) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
+fn read_back(
+    context: &mut CardContext<'_>,
+) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::BACK;
-    let (id_number, facts) = id_field(engine, specs)?;
-    let (issue_date, issue_date_arabic) = date_fields(engine, specs, "issue_date", false)?;
-    let (expiry_date, expiry_date_arabic) = date_fields(engine, specs, "expiry_date", true)?;
-    let (gender, gender_en) = vocab_fields(engine, "gender", vocabulary::GENDERS)?;
-    let (religion, religion_en) = vocab_fields(engine, "religion", vocabulary::RELIGIONS)?;
-    let (marriage, marriage_en) = vocab_fields(engine, "marriage", vocabulary::MARITAL_STATUSES)?;
+    let (id_number, facts) = id_field(context, specs)?;
+    let (issue_date, issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
+    let (expiry_date, expiry_date_arabic) = date_fields(context, specs, "expiry_date", true)?;
+    let (gender, gender_en) = vocab_fields(context, "gender", vocabulary::GENDERS)?;
+    let (religion, religion_en) = vocab_fields(context, "religion", vocabulary::RELIGIONS)?;
+    let (marriage, marriage_en) = vocab_fields(context, "marriage", vocabulary::MARITAL_STATUSES)?;
     let mut jobs = Field::default();
     let mut degree = Field::default();
     for line in ["profession_1", "profession_2"] {
-        let field = arabic_field(engine, specs, line)?;
+        let field = arabic_field(context, specs, line)?;
         if field.value.is_empty() {
             continue;
         }
@@ -304,7 +395,7 @@ fn read_back(engine: &mut Engine) -> Result<(CardFields, Option<NationalIdFacts>
             *slot = field;
         }
     }
-    let husband = arabic_field(engine, specs, "husband_name")?;
+    let husband = arabic_field(context, specs, "husband_name")?;
     // Only married women's cards print a husband's name; elsewhere the zone holds pattern.
     let husband_name = if gender_en.value == "F" && husband.confidence >= 0.5 {
         husband
@@ -333,14 +424,42 @@ fn read_back(engine: &mut Engine) -> Result<(CardFields, Option<NationalIdFacts>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::reading::Point;
 
     #[test]
-    fn corners_follow_rotation() {
-        let c = image_corners(100.0, 50.0, 180);
-        assert_eq!((c[0].x, c[0].y), (100.0, 50.0));
-        let c = image_corners(50.0, 100.0, 90);
-        assert_eq!((c[0].x, c[0].y), (0.0, 100.0));
-        assert_eq!((c[1].x, c[1].y), (0.0, 0.0));
+    fn rotation_follows_the_top_edge() {
+        let quad = |c: [(f32, f32); 4]| Quad {
+            corners: c.map(|(x, y)| Point { x, y }),
+            found: true,
+        };
+        assert_eq!(
+            rotation_of(&quad([
+                (0.0, 0.0),
+                (100.0, 0.0),
+                (100.0, 60.0),
+                (0.0, 60.0)
+            ])),
+            0
+        );
+        assert_eq!(
+            rotation_of(&quad([
+                (100.0, 60.0),
+                (0.0, 60.0),
+                (0.0, 0.0),
+                (100.0, 0.0)
+            ])),
+            180
+        );
+        // Top edge running down the image: the card lies turned a quarter clockwise.
+        assert_eq!(
+            rotation_of(&quad([
+                (60.0, 0.0),
+                (60.0, 100.0),
+                (0.0, 100.0),
+                (0.0, 0.0)
+            ])),
+            270
+        );
     }
 
     #[test]

@@ -1,0 +1,184 @@
+//! Stage 5: find each printed line near its nominal zone.
+//!
+//! Real cards miss the nominal position by a few percent, so a fixed crop cuts lines or
+//! takes half of a neighbour. Within a search window around the zone we build the row
+//! profile of ink (pixels clearly darker than their neighbourhood, so that uneven light and
+//! the faint background pattern do not count), take the band of rows that best covers the
+//! zone, and return its rectangle with a margin.
+
+use image::GrayImage;
+use imageproc::integral_image::{integral_image, sum_image_pixels};
+
+use super::layout::Zone;
+
+/// The card's ink: 1 where a pixel is clearly darker than its surroundings.
+#[derive(Debug)]
+pub struct InkMap {
+    ink: Vec<u8>,
+    width: u32,
+    height: u32,
+}
+
+impl InkMap {
+    /// Marks pixels darker than the mean of their `2*RADIUS+1` square by a margin.
+    pub fn new(card: &GrayImage) -> Self {
+        const RADIUS: u32 = 14;
+        const MARGIN: i64 = 18;
+        let (width, height) = card.dimensions();
+        let integral = integral_image::<_, u32>(card);
+        let mut ink = vec![0u8; (width * height) as usize];
+        for y in 0..height {
+            let (y0, y1) = (y.saturating_sub(RADIUS), (y + RADIUS).min(height - 1));
+            for x in 0..width {
+                let (x0, x1) = (x.saturating_sub(RADIUS), (x + RADIUS).min(width - 1));
+                let area = i64::from((x1 - x0 + 1) * (y1 - y0 + 1));
+                let sum = i64::from(sum_image_pixels(&integral, x0, y0, x1, y1)[0]);
+                let value = i64::from(card.get_pixel(x, y)[0]);
+                if value * area < sum - MARGIN * area {
+                    ink[(y * width + x) as usize] = 1;
+                }
+            }
+        }
+        Self { ink, width, height }
+    }
+
+    fn row_ink(&self, y: u32, x0: u32, x1: u32) -> u32 {
+        let row = &self.ink[(y * self.width) as usize..((y + 1) * self.width) as usize];
+        row[x0 as usize..x1 as usize]
+            .iter()
+            .map(|&v| u32::from(v))
+            .sum()
+    }
+
+    fn column_has_ink(&self, x: u32, y0: u32, y1: u32) -> bool {
+        (y0..y1).any(|y| self.ink[(y * self.width + x) as usize] == 1)
+    }
+
+    /// The rectangle (left, top, width, height) of the line printed in or near `zone`;
+    /// the zone itself when no band of ink is found there.
+    pub fn find_line(&self, zone: &Zone) -> (i32, i32, i32, i32) {
+        let (w, h) = (self.width as f32, self.height as f32);
+        let fallback = zone.pixels(self.width, self.height);
+        let x0 = (zone.x0.clamp(0.0, 1.0) * w) as u32;
+        let x1 = ((zone.x1.clamp(0.0, 1.0) * w) as u32).min(self.width);
+        let nominal_top = zone.y0 * h;
+        let nominal_bottom = zone.y1 * h;
+        let slack = 0.03 * h;
+        let y0 = (nominal_top - slack).max(0.0) as u32;
+        let y1 = ((nominal_bottom + slack) as u32).min(self.height);
+        if x1 <= x0 + 4 || y1 <= y0 + 4 {
+            return fallback;
+        }
+        let span = (x1 - x0) as f32;
+        let profile: Vec<f32> = (y0..y1)
+            .map(|y| self.row_ink(y, x0, x1) as f32 / span)
+            .collect();
+        let peak = profile.iter().copied().fold(0.0, f32::max);
+        if peak < 0.02 {
+            return fallback;
+        }
+        let threshold = (0.18 * peak).max(0.01);
+        // Bands of rows above the threshold, joined across small gaps (dots, diacritics).
+        let max_gap = (0.012 * h).max(2.0) as usize;
+        let mut bands: Vec<(usize, usize, f32)> = Vec::new();
+        for (i, &value) in profile.iter().enumerate() {
+            if value < threshold {
+                continue;
+            }
+            match bands.last_mut() {
+                Some((_, end, mass)) if i - *end <= max_gap + 1 => {
+                    *end = i;
+                    *mass += value;
+                }
+                _ => bands.push((i, i, value)),
+            }
+        }
+        // The band that best covers the nominal zone, weighted by its ink.
+        let best = bands
+            .iter()
+            .filter(|(start, end, _)| end - start >= 3)
+            .map(|&(start, end, mass)| {
+                let top = (y0 as usize + start) as f32;
+                let bottom = (y0 as usize + end + 1) as f32;
+                let overlap = (bottom.min(nominal_bottom) - top.max(nominal_top)).max(0.0);
+                let coverage = overlap / (bottom - top);
+                (start, end, coverage * mass.sqrt())
+            })
+            .max_by(|a, b| a.2.total_cmp(&b.2));
+        let Some((start, end, score)) = best else {
+            return fallback;
+        };
+        if score <= 0.0 {
+            return fallback;
+        }
+        let top = y0 + start as u32;
+        let bottom = y0 + end as u32 + 1;
+        let pad = ((bottom - top) as f32 * 0.25).max(3.0) as u32;
+        let top = top.saturating_sub(pad);
+        let bottom = (bottom + pad).min(self.height);
+        // Trim empty columns at both ends, keeping a margin.
+        let left = (x0..x1)
+            .find(|&x| self.column_has_ink(x, top, bottom))
+            .unwrap_or(x0);
+        let right = (x0..x1)
+            .rev()
+            .find(|&x| self.column_has_ink(x, top, bottom))
+            .unwrap_or(x1);
+        let margin = pad * 2;
+        let left = left.saturating_sub(margin).max(x0.saturating_sub(margin));
+        let right = (right + margin).min(self.width);
+        (
+            left as i32,
+            top as i32,
+            (right.saturating_sub(left)).max(1) as i32,
+            (bottom - top).max(1) as i32,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    #[test]
+    fn finds_a_line_shifted_from_its_zone() {
+        // A text-like band at rows 120..150, while the zone says 100..140.
+        let card = GrayImage::from_fn(1000, 631, |x, y| {
+            Luma([
+                if (120..150).contains(&y) && (500..900).contains(&x) && x % 7 < 3 {
+                    20
+                } else {
+                    235
+                },
+            ])
+        });
+        let map = InkMap::new(&card);
+        let zone = Zone {
+            x0: 0.4,
+            x1: 0.95,
+            y0: 100.0 / 631.0,
+            y1: 140.0 / 631.0,
+        };
+        let (_, top, _, height) = map.find_line(&zone);
+        assert!(top <= 120 && top >= 105, "top {top}");
+        assert!(
+            top + height >= 150 && top + height <= 165,
+            "bottom {}",
+            top + height
+        );
+    }
+
+    #[test]
+    fn empty_zone_falls_back_to_the_zone() {
+        let card = GrayImage::from_pixel(1000, 631, Luma([235]));
+        let map = InkMap::new(&card);
+        let zone = Zone {
+            x0: 0.4,
+            x1: 0.95,
+            y0: 0.2,
+            y1: 0.3,
+        };
+        assert_eq!(map.find_line(&zone), zone.pixels(1000, 631));
+    }
+}
