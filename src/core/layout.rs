@@ -6,6 +6,9 @@
 
 use super::ocr::Model;
 
+/// A rectangle in pixels: left, top, width, height.
+pub type PixelRect = (i32, i32, i32, i32);
+
 /// A rectangle in card fractions.
 #[derive(Debug, Clone, Copy)]
 pub struct Zone {
@@ -21,7 +24,7 @@ pub struct Zone {
 
 impl Zone {
     /// The zone in pixels of a `width` x `height` card: (left, top, width, height).
-    pub fn pixels(&self, width: u32, height: u32) -> (i32, i32, i32, i32) {
+    pub fn pixels(&self, width: u32, height: u32) -> PixelRect {
         let (w, h) = (width as f32, height as f32);
         let left = (self.x0.clamp(0.0, 1.0) * w) as i32;
         let top = (self.y0.clamp(0.0, 1.0) * h) as i32;

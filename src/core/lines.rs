@@ -9,7 +9,7 @@
 use image::GrayImage;
 use imageproc::integral_image::{integral_image, sum_image_pixels};
 
-use super::layout::Zone;
+use super::layout::{PixelRect, Zone};
 
 /// The card's ink: 1 where a pixel is clearly darker than its surroundings.
 #[derive(Debug)]
@@ -56,7 +56,7 @@ impl InkMap {
 
     /// The rectangle (left, top, width, height) of the line printed in or near `zone`;
     /// the zone itself when no band of ink is found there.
-    pub fn find_line(&self, zone: &Zone) -> (i32, i32, i32, i32) {
+    pub fn find_line(&self, zone: &Zone) -> PixelRect {
         let (w, h) = (self.width as f32, self.height as f32);
         let fallback = zone.pixels(self.width, self.height);
         let x0 = (zone.x0.clamp(0.0, 1.0) * w) as u32;
@@ -161,7 +161,7 @@ mod tests {
             y1: 140.0 / 631.0,
         };
         let (_, top, _, height) = map.find_line(&zone);
-        assert!(top <= 120 && top >= 105, "top {top}");
+        assert!((105..=120).contains(&top), "top {top}");
         assert!(
             top + height >= 150 && top + height <= 165,
             "bottom {}",

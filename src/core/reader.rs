@@ -12,7 +12,7 @@ use super::{
         parse,
         vocabulary::{self, Matched},
     },
-    layout::{self, LineSpec},
+    layout::{self, LineSpec, PixelRect},
     lines::InkMap,
     locate::{self, Quad},
     ocr::{Engine, EngineError, Recognized},
@@ -43,7 +43,7 @@ struct CardContext<'a> {
     engine: &'a mut Engine,
     ink: InkMap,
     /// The rectangles read, by line name, for the debug trace.
-    boxes: Vec<(&'static str, (i32, i32, i32, i32))>,
+    boxes: Vec<(&'static str, PixelRect)>,
 }
 
 /// What the pipeline saw, for people debugging a misread: each straightened card and
@@ -60,7 +60,7 @@ pub struct TracedCard {
     /// The upright card as read.
     pub image: GrayImage,
     /// Line name and rectangle (left, top, width, height).
-    pub boxes: Vec<(&'static str, (i32, i32, i32, i32))>,
+    pub boxes: Vec<(&'static str, PixelRect)>,
     /// What was decided about the card, in words.
     pub note: String,
 }
@@ -161,7 +161,7 @@ fn read_card(
         Side::Front => read_front(&mut context)?,
         Side::Back => read_back(&mut context)?,
     };
-    if let Some(trace) = trace.as_deref_mut() {
+    if let Some(trace) = trace {
         trace.cards.push(TracedCard {
             image: upright,
             boxes: std::mem::take(&mut context.boxes),

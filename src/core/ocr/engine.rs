@@ -137,7 +137,7 @@ impl Engine {
     pub fn read_line(
         &mut self,
         model: Model,
-        rect: (i32, i32, i32, i32),
+        rect: crate::core::layout::PixelRect,
         whitelist: Option<&str>,
     ) -> Result<Recognized, EngineError> {
         let api = match model {
