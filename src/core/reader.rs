@@ -97,7 +97,7 @@ fn read_card(
     engine: &mut Engine,
     gray: &GrayImage,
     quad: &Quad,
-    mut trace: Option<&mut Trace>,
+    trace: Option<&mut Trace>,
 ) -> Result<Option<CardReading>, CoreError> {
     let mut card = locate::warp_card(gray, quad, CARD_WIDTH, CARD_HEIGHT);
     // A negative scan prints light on dark: turn it back so ink is dark everywhere below.
