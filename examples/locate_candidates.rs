@@ -16,6 +16,7 @@ fn main() {
         (gray.height() as f32 * scale) as u32,
         image::imageops::FilterType::Triangle,
     );
+    println!("chosen: {:?}", idcard_ocr::core::locate::locate(&gray, 2));
     for c in idcard_ocr::core::locate::candidates(&small) {
         let corners: Vec<(i32, i32)> = c
             .quad

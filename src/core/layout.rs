@@ -61,13 +61,13 @@ const DIGIT_CHARS: &str = "٠١٢٣٤٥٦٧٨٩/";
 
 /// The front's lines.
 pub const FRONT: &[LineSpec] = &[
-    line("first_name", 0.58, 0.96, 0.25, 0.36, Model::Arabic),
-    line("last_name", 0.42, 0.96, 0.34, 0.49, Model::Arabic),
-    line("address", 0.36, 0.96, 0.48, 0.59, Model::Arabic),
-    line("region", 0.36, 0.96, 0.57, 0.68, Model::Arabic),
+    line("first_name", 0.58, 0.995, 0.25, 0.36, Model::Arabic),
+    line("last_name", 0.42, 0.995, 0.34, 0.49, Model::Arabic),
+    line("address", 0.36, 0.995, 0.48, 0.59, Model::Arabic),
+    line("region", 0.36, 0.995, 0.57, 0.68, Model::Arabic),
     LineSpec {
         whitelist: Some(DIGIT_CHARS),
-        ..line("id_number", 0.38, 0.97, 0.75, 0.91, Model::Digits)
+        ..line("id_number", 0.38, 0.995, 0.75, 0.91, Model::Digits)
     },
     LineSpec {
         whitelist: Some(DIGIT_CHARS),

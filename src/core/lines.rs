@@ -111,11 +111,15 @@ impl InkMap {
         if score <= 0.0 {
             return fallback;
         }
-        let top = y0 + start as u32;
-        let bottom = y0 + end as u32 + 1;
-        let pad = ((bottom - top) as f32 * 0.25).max(3.0) as u32;
-        let top = top.saturating_sub(pad);
-        let bottom = (bottom + pad).min(self.height);
+        // Ascenders, dots and descenders fall below the threshold: grow the band around its
+        // centre to at least the line pitch the zone implies, and by a quarter beyond itself.
+        let band_top = (y0 as usize + start) as f32;
+        let band_bottom = (y0 as usize + end + 1) as f32;
+        let centre = (band_top + band_bottom) / 2.0;
+        let half = ((band_bottom - band_top) * 0.75).max(0.4 * (nominal_bottom - nominal_top));
+        let top = (centre - half).max(0.0) as u32;
+        let bottom = ((centre + half) as u32).min(self.height);
+        let pad = (((band_bottom - band_top) * 0.25) as u32).max(3);
         // Trim empty columns at both ends, keeping a margin.
         let left = (x0..x1)
             .find(|&x| self.column_has_ink(x, top, bottom))

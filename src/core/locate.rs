@@ -65,6 +65,32 @@ impl Quad {
         }
     }
 
+    /// The quad grown outward by `along` of its long side and `across` of its short side.
+    fn grown(&self, along: f32, across: f32) -> Self {
+        let [tl, tr, br, bl] = self.corners;
+        let mix = |a: Point, b: Point, t: f32| Point {
+            x: a.x + (b.x - a.x) * t,
+            y: a.y + (b.y - a.y) * t,
+        };
+        // Push each corner away from the opposite ones along both of its edges.
+        let grow = |corner: Point, along_to: Point, across_to: Point| {
+            let a = mix(corner, along_to, -along);
+            Point {
+                x: a.x + (corner.x - across_to.x) * across,
+                y: a.y + (corner.y - across_to.y) * across,
+            }
+        };
+        Self {
+            corners: [
+                grow(tl, tr, bl),
+                grow(tr, tl, br),
+                grow(br, bl, tr),
+                grow(bl, br, tl),
+            ],
+            found: self.found,
+        }
+    }
+
     fn area(&self) -> f64 {
         let pts: Vec<IPoint<f64>> = self
             .corners
@@ -222,11 +248,9 @@ pub struct Candidate {
 /// Every outline any cue finds in the (small) search image.
 pub fn candidates(small: &GrayImage) -> Vec<Candidate> {
     let mut found = Vec::new();
-    for (cue, mask) in [
-        ("edges", edge_mask(small)),
-        ("bright", bright_mask(small)),
-        ("unlike-border", unlike_border_mask(small)),
-    ] {
+    // Outlines of what merely differs from the border are not asked for here: on a
+    // scan they are the card's own photo or print block, which looks card-shaped.
+    for (cue, mask) in [("edges", edge_mask(small)), ("bright", bright_mask(small))] {
         found.extend(quads_in_mask(&mask, cue));
     }
     // Only when no outline closes: otherwise a photo's table would count as content.
@@ -249,12 +273,13 @@ fn content_extent(small: &GrayImage) -> Option<Candidate> {
         return None;
     }
     let hull = convex_hull(points);
-    judge(
-        &hull,
-        f64::from(small.width()) * f64::from(small.height()),
-        "content-extent",
-        true,
-    )
+    let image_area = f64::from(small.width()) * f64::from(small.height());
+    let mut candidate = judge(&hull, image_area, "content-extent", true)?;
+    // The print stops short of the card's edges (the text margin is at 0.94 of the width,
+    // the header at 0.04 of the height): grow the extent back to the card, or the first
+    // letters of right-aligned lines sit on the warped card's very edge.
+    candidate.quad = candidate.quad.grown(0.04, 0.03);
+    Some(candidate)
 }
 
 fn quads_in_mask(mask: &GrayImage, cue: &'static str) -> Vec<Candidate> {

@@ -138,10 +138,7 @@ fn read_card(
                 trace.cards.push(TracedCard {
                     image: card,
                     boxes: Vec::new(),
-                    note: format!(
-                        "not a card: outline found {}, print evidence {ranked:?}",
-                        quad.found
-                    ),
+                    note: format!("not a card: outline {:?}, print evidence {ranked:?}", quad),
                 });
             }
             return Ok(None);
