@@ -9,7 +9,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use crate::card::render_card;
-use crate::degrade::{blur, glare, lighting, noise, scanner_white, surface, SURFACES};
+use crate::degrade::{blur, glare, lighting, noise, scanner_white, shadow, surface, SURFACES};
 use crate::fonts::FontCatalog;
 use crate::geometry::{apply, homography, rect_corners, warp_over, Pt};
 use crate::identity::Identity;
@@ -233,6 +233,17 @@ fn photo<R: Rng>(ctx: &Ctx<'_>, side: Side, rng: &mut R, hard: bool) -> Capture 
     let q = perspective_quad(rng, fw as f64, fh as f64, cw, angle);
     let kind = *SURFACES.choose(rng).expect("surfaces");
     let mut frame = surface(rng, fw, fh, kind);
+    let lift = (
+        rng.gen_range(-0.02..0.02) * cw,
+        rng.gen_range(0.0..0.03) * cw,
+    );
+    shadow(
+        &mut frame,
+        q,
+        lift,
+        rng.gen_range(0.01..0.04) * cw,
+        rng.gen_range(0.2..0.5),
+    );
     let card = place(&mut frame, ctx, side, q, rng);
     lighting(&mut frame, rng, if hard { 0.5 } else { 0.35 });
     if hard || rng.gen_bool(0.15) {

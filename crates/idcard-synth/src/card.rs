@@ -243,7 +243,8 @@ fn draw_field<R: Rng>(
     };
     let rtl = fbx.kind != Kind::Latin;
     let line = shape_line(font, Some(fallback), text, rtl, spacing);
-    let max_w = (x1 - x0) * 1.02;
+    // Stay inside the nominal box: neighbouring boxes (birth date, ID) nearly touch.
+    let max_w = (x1 - x0) * 0.97;
     let mut width = line.width * size;
     if width > max_w {
         let k = max_w / width;

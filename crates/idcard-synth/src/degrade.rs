@@ -252,3 +252,48 @@ pub fn noise<R: Rng>(img: &mut RgbImage, rng: &mut R, sigma: f32) {
         }
     }
 }
+
+/// A soft shadow under a convex quad (the card lifted slightly off the surface): darkening
+/// that fades over `radius` pixels around the quad moved by `offset`.
+pub fn shadow(img: &mut RgbImage, quad: [(f64, f64); 4], offset: (f64, f64), radius: f64, k: f32) {
+    let q = quad.map(|(x, y)| (x + offset.0, y + offset.1));
+    let cx = q.iter().map(|p| p.0).sum::<f64>() / 4.0;
+    let cy = q.iter().map(|p| p.1).sum::<f64>() / 4.0;
+    // Unit edge normals pointing inwards (checked against the centroid).
+    let edges: Vec<(f64, f64, f64)> = (0..4)
+        .map(|i| {
+            let (a, b) = (q[i], q[(i + 1) % 4]);
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let (mut nx, mut ny) = (-dy / len, dx / len);
+            if (cx - a.0) * nx + (cy - a.1) * ny < 0.0 {
+                nx = -nx;
+                ny = -ny;
+            }
+            (nx, ny, -(a.0 * nx + a.1 * ny))
+        })
+        .collect();
+    let (w, h) = (img.width() as i64, img.height() as i64);
+    let x0 = (q.iter().map(|p| p.0).fold(f64::MAX, f64::min) - radius).max(0.0) as i64;
+    let x1 = (q.iter().map(|p| p.0).fold(f64::MIN, f64::max) + radius).min(w as f64) as i64;
+    let y0 = (q.iter().map(|p| p.1).fold(f64::MAX, f64::min) - radius).max(0.0) as i64;
+    let y1 = (q.iter().map(|p| p.1).fold(f64::MIN, f64::max) + radius).min(h as f64) as i64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
+            let d = edges
+                .iter()
+                .map(|(nx, ny, c)| px * nx + py * ny + c)
+                .fold(f64::MAX, f64::min);
+            let t = ((d + radius) / (2.0 * radius)).clamp(0.0, 1.0) as f32;
+            let a = k * t * t * (3.0 - 2.0 * t);
+            if a <= 0.0 {
+                continue;
+            }
+            let p = img.get_pixel_mut(x as u32, y as u32);
+            for c in 0..3 {
+                p.0[c] = clamp8(p.0[c] as f32 * (1.0 - a));
+            }
+        }
+    }
+}
