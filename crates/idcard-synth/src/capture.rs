@@ -48,6 +48,19 @@ pub enum Encoding {
     Pdf(u8),
 }
 
+/// Shares of scans written as PNG and as PDF (the rest are JPEG).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Formats {
+    pub png: f64,
+    pub pdf: f64,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats { png: 0.2, pdf: 0.1 }
+    }
+}
+
 /// One card in a frame.
 pub struct PlacedCard {
     pub side: Side,
@@ -68,6 +81,7 @@ struct Ctx<'a> {
     id: &'a Identity,
     split: Split,
     cat: &'a FontCatalog,
+    formats: Formats,
 }
 
 /// Renders `side` at the size the quad `dst` needs and composites it into `frame`.
@@ -152,16 +166,22 @@ fn jpeg_q<R: Rng>(rng: &mut R, lo: u8, hi: u8) -> u8 {
     rng.gen_range(lo..=hi)
 }
 
-/// Produces one frame for `mode` showing `sides` (one side, or both for `Sheet`).
+/// Produces one frame for `mode` showing `side` (both sides for `Sheet`).
 pub fn capture<R: Rng>(
     mode: Mode,
     side: Side,
     id: &Identity,
     split: Split,
     cat: &FontCatalog,
+    formats: Formats,
     rng: &mut R,
 ) -> Capture {
-    let ctx = Ctx { id, split, cat };
+    let ctx = Ctx {
+        id,
+        split,
+        cat,
+        formats,
+    };
     match mode {
         Mode::Scan => scan(&ctx, side, rng),
         Mode::Photo => photo(&ctx, side, rng, false),
@@ -189,10 +209,14 @@ fn scan<R: Rng>(ctx: &Ctx<'_>, side: Side, rng: &mut R) -> Capture {
     blur(&mut frame, rng.gen_range(0.0..0.6));
     let sigma = rng.gen_range(0.5..2.0);
     noise(&mut frame, rng, sigma);
-    let encoding = match rng.gen_range(0..10) {
-        0 => Encoding::Pdf(jpeg_q(rng, 80, 95)),
-        1..=2 => Encoding::Png,
-        _ => Encoding::Jpeg(jpeg_q(rng, 80, 95)),
+    let pick: f64 = rng.gen();
+    let q = jpeg_q(rng, 80, 95);
+    let encoding = if pick < ctx.formats.pdf {
+        Encoding::Pdf(q)
+    } else if pick < ctx.formats.pdf + ctx.formats.png {
+        Encoding::Png
+    } else {
+        Encoding::Jpeg(q)
     };
     Capture {
         image: frame,

@@ -26,7 +26,7 @@ pub mod vocab;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-pub use capture::Mode;
+pub use capture::{Formats, Mode};
 pub use fonts::FontCatalog;
 pub use identity::{BackInfo, FrontInfo, Identity};
 pub use layout::Side;
@@ -58,6 +58,8 @@ pub struct Generator<'c> {
     pub split: Split,
     pub sides: SideChoice,
     pub seed: u64,
+    /// How scans are encoded.
+    pub formats: Formats,
 }
 
 /// FNV-1a, to fold the run's settings into the seed.
@@ -101,7 +103,15 @@ impl Generator<'_> {
         } else {
             Side::Back
         });
-        let cap = capture::capture(self.mode, side, &id, self.split, self.catalog, &mut rng);
+        let cap = capture::capture(
+            self.mode,
+            side,
+            &id,
+            self.split,
+            self.catalog,
+            self.formats,
+            &mut rng,
+        );
         let ext = output::extension(cap.encoding);
         let file_name = format!("{}-{:04}.{ext}", self.mode.name(), index + 1);
         let bytes = output::encode(&cap.image, cap.encoding);

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use idcard_synth::fonts::family_matches;
 use idcard_synth::identity::id_is_valid;
 use idcard_synth::split::FontSplit;
-use idcard_synth::{FontCatalog, Generator, Mode, SideChoice, Split};
+use idcard_synth::{FontCatalog, Formats, Generator, Mode, SideChoice, Split};
 
 /// Scanning the system fonts takes a moment: do it once for all tests.
 fn catalog() -> &'static FontCatalog {
@@ -20,6 +20,7 @@ fn generator(mode: Mode, split: Split, sides: SideChoice, seed: u64) -> Generato
         split,
         sides,
         seed,
+        formats: Formats::default(),
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Parser;
 use idcard_synth::split::FontSplit;
-use idcard_synth::{FontCatalog, Generator, Mode, SideChoice, Split};
+use idcard_synth::{FontCatalog, Formats, Generator, Mode, SideChoice, Split};
 
 /// Synthetic Egyptian national ID cards with known truth.
 #[derive(Parser, Debug)]
@@ -32,7 +32,16 @@ struct Args {
     /// Index of the first image (0-based), to extend a set or regenerate one image.
     #[arg(long, default_value_t = 0)]
     start: u64,
-    /// Output directory (created if missing); truth.jsonl is appended when --start > 0.
+    /// Append to DIR/truth.jsonl instead of replacing it (to mix runs in one set).
+    #[arg(long)]
+    append: bool,
+    /// Share of scans written as PNG.
+    #[arg(long, default_value_t = 0.2)]
+    png: f64,
+    /// Share of scans written as a one-page PDF around the JPEG.
+    #[arg(long, default_value_t = 0.1)]
+    pdf: f64,
+    /// Output directory (created if missing).
     #[arg(long, required_unless_present = "list_fonts")]
     out: Option<PathBuf>,
     /// Print the faces each split may use, with their coverage, and exit.
@@ -65,13 +74,17 @@ fn main() -> Result<()> {
         split: args.split,
         sides: args.side,
         seed: args.seed,
+        formats: Formats {
+            png: args.png,
+            pdf: args.pdf,
+        },
     };
     let truth_path = out.join("truth.jsonl");
     let mut truth = fs::OpenOptions::new()
         .create(true)
         .write(true)
-        .append(args.start > 0)
-        .truncate(args.start == 0)
+        .append(args.append)
+        .truncate(!args.append)
         .open(&truth_path)
         .with_context(|| format!("open {}", truth_path.display()))?;
     let t0 = Instant::now();
