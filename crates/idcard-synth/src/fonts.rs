@@ -26,6 +26,12 @@ const LATIN_FAMILIES: &[&str] = &[
     "Noto Serif",
 ];
 
+/// Faces the split file allows but no card printer would use, found by looking at every
+/// face's specimen (`examples/specimen.rs`): KacstTitleL is an outline (hollow) face,
+/// Thabit is monospaced (wide gaps inside words), Nagham and KacstFarsi are slanted
+/// calligraphic hands. Candidates for `excluded` in data/font-split.toml.
+const UNUSABLE_ARABIC: &[&str] = &["KacstTitleL", "Thabit", "Nagham", "KacstFarsi"];
+
 /// Letters every Arabic field font must have (the whole basic alphabet plus the forms our
 /// vocabulary prints: hamza carriers, taa marbuta, alef maqsura).
 const ARABIC_LETTERS: &str = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي";
@@ -271,6 +277,7 @@ fn load(path: &Path, split: &FontSplit) -> Option<Font> {
             return None;
         }
         let arabic_ok = !listed(&family, &split.arabic.excluded)
+            && !UNUSABLE_ARABIC.iter().any(|u| family_matches(&family, u))
             && !family.contains("Mono")
             && ARABIC_LETTERS
                 .chars()

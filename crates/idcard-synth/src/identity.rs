@@ -460,7 +460,13 @@ fn make_profession<R: Rng>(rng: &mut R, g: Gender, student: bool) -> ([String; 2
         };
         return ([job.clone(), degree.clone()], job, degree);
     }
-    let j = v.jobs.choose(rng).expect("jobs");
+    // Some jobs have no feminine form on the list ("-"): draw again.
+    let j = loop {
+        let j = v.jobs.choose(rng).expect("jobs");
+        if g == Gender::Male || j.female != "-" {
+            break j;
+        }
+    };
     let job = match g {
         Gender::Male => j.male.clone(),
         Gender::Female => j.female.clone(),
@@ -546,6 +552,7 @@ mod tests {
                 !b.husband_name.is_empty(),
                 female && b.marriage_en == "married"
             );
+            assert_ne!(b.jobs, "-");
             if b.degree == "طالب" || b.degree == "طالبة" {
                 assert_eq!(b.jobs, "");
                 assert_eq!(b.degree, student_word(p.gender));

@@ -108,6 +108,16 @@ fn truth_line_schema() {
                     let (x, y) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
                     assert!(x >= -1.0 && y >= -1.0 && x <= w + 1.0 && y <= h + 1.0);
                 }
+                // Corners go round the card clockwise on screen: never a mirrored card.
+                let p = |i: usize| {
+                    (
+                        corners[i][0].as_f64().unwrap(),
+                        corners[i][1].as_f64().unwrap(),
+                    )
+                };
+                let (tl, tr, bl) = (p(0), p(1), p(3));
+                let cross = (tr.0 - tl.0) * (bl.1 - tl.1) - (tr.1 - tl.1) * (bl.0 - tl.0);
+                assert!(cross > 0.0, "mirrored corners in {}", s.file_name);
                 let info = &c["card_info"];
                 let mut got = keys(info);
                 got.sort();
