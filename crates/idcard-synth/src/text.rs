@@ -235,3 +235,40 @@ pub fn draw_line(
     }
     Some(path.bounds())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontCatalog;
+    use crate::split::{FontSplit, Split};
+
+    fn glyphs_of(font: &Font, s: &str) -> Vec<u16> {
+        s.chars()
+            .map(|c| font.face.glyph_index(c).expect("glyph").0)
+            .collect()
+    }
+
+    /// Dates must come out year first, left to right, even inside a right-to-left line, and
+    /// the expiry date must stand left of the words.
+    #[test]
+    fn dates_read_left_to_right() {
+        let cat = FontCatalog::system(FontSplit::builtin());
+        let i = cat
+            .arabic(Split::Dev)
+            .into_iter()
+            .find(|&i| cat.fonts[i].indic_digits && cat.fonts[i].slash)
+            .expect("a digit face");
+        let f = &cat.fonts[i];
+        let date = "١٩٨٨/٠٦/٢٦";
+        let line = shape_line(f, None, date, true, Spacing::default());
+        let got: Vec<u16> = line.glyphs.iter().map(|g| g.glyph).collect();
+        assert_eq!(got, glyphs_of(f, date));
+        // x grows along the logical order.
+        assert!(line.glyphs.windows(2).all(|w| w[0].x < w[1].x));
+
+        let expiry = format!("حتى {date}");
+        let line = shape_line(f, None, &expiry, true, Spacing::default());
+        let got: Vec<u16> = line.glyphs.iter().map(|g| g.glyph).collect();
+        assert_eq!(&got[..date.chars().count()], &glyphs_of(f, date)[..]);
+    }
+}
