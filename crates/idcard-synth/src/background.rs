@@ -358,7 +358,9 @@ pub fn paint_photo<R: Rng>(pm: &mut Pixmap, dx: f32, dy: f32, rng: &mut R) {
     );
 }
 
-/// An eagle-like emblem: spread wings, body, head and a striped shield.
+/// An eagle-like emblem (after the Eagle of Saladin): raised wings with feathered edges,
+/// head turned to one side with a beak, a banded shield on the chest, a fanned tail and a
+/// scroll underneath.
 pub fn paint_emblem<R: Rng>(pm: &mut Pixmap, dx: f32, dy: f32, rng: &mut R) {
     let (w, h) = (pm.width() as f32, pm.height() as f32);
     let r = frac_rect(w, h, EMBLEM);
@@ -366,18 +368,22 @@ pub fn paint_emblem<R: Rng>(pm: &mut Pixmap, dx: f32, dy: f32, rng: &mut R) {
     let s = r.width().min(r.height()) / 2.0;
     let gold = rgba(
         rng.gen_range(150..200),
-        rng.gen_range(120..150),
+        rng.gen_range(115..150),
         rng.gen_range(40..80),
-        rng.gen_range(0.55..0.85),
+        rng.gen_range(0.6..0.9),
     );
-    let fill = |pm: &mut Pixmap, pts: &[(f32, f32)], c: Color| {
+    let dark = rgba(90, 70, 30, 0.7);
+    let poly = |pts: &[(f32, f32)]| -> Option<Path> {
         let mut pb = PathBuilder::new();
         pb.move_to(cx + pts[0].0 * s, cy + pts[0].1 * s);
         for &(x, y) in &pts[1..] {
             pb.line_to(cx + x * s, cy + y * s);
         }
         pb.close();
-        if let Some(p) = pb.finish() {
+        pb.finish()
+    };
+    let fill = |pm: &mut Pixmap, path: Option<Path>, c: Color| {
+        if let Some(p) = path {
             pm.fill_path(
                 &p,
                 &paint(c),
@@ -387,62 +393,102 @@ pub fn paint_emblem<R: Rng>(pm: &mut Pixmap, dx: f32, dy: f32, rng: &mut R) {
             );
         }
     };
-    // Wings: feathered fans on each side.
-    for side in [-1.0f32, 1.0] {
-        let mut pts = vec![(0.0, -0.2)];
-        for i in 0..6 {
-            let a = -1.3 + i as f32 * 0.32;
-            let len = 0.95 - i as f32 * 0.08;
-            pts.push((side * len * a.cos().abs(), -0.2 + len * a.sin()));
-            pts.push((
-                side * (len - 0.12) * a.cos().abs(),
-                -0.1 + (len - 0.1) * a.sin(),
-            ));
+    let outline = |pm: &mut Pixmap, path: Option<Path>| {
+        if let Some(p) = path {
+            let st = Stroke {
+                width: (s * 0.025).max(0.6),
+                ..Stroke::default()
+            };
+            pm.stroke_path(&p, &paint(dark), &st, Transform::identity(), None);
         }
-        pts.push((0.0, 0.4));
-        fill(pm, &pts, gold);
+    };
+    // Wings: up and out from the shoulders, five feather tips along the lower edge.
+    for side in [-1.0f32, 1.0] {
+        let mut pts = vec![
+            (side * 0.12, -0.3),
+            (side * 0.45, -0.78),
+            (side * 0.95, -0.92),
+        ];
+        for k in 0..5 {
+            let t = k as f32 / 4.0;
+            let (x, y) = (0.95 - 0.7 * t, -0.92 + 0.95 * t);
+            pts.push((side * x, y));
+            pts.push((side * (x - 0.05), y + 0.05));
+        }
+        pts.push((side * 0.18, 0.1));
+        let p = poly(&pts);
+        fill(pm, p.clone(), gold);
+        outline(pm, p);
     }
-    // Body and tail.
+    // Tail: a fan of feathers.
+    let tail = poly(&[
+        (-0.1, 0.3),
+        (-0.35, 0.72),
+        (-0.12, 0.66),
+        (0.0, 0.75),
+        (0.12, 0.66),
+        (0.35, 0.72),
+        (0.1, 0.3),
+    ]);
+    fill(pm, tail.clone(), gold);
+    outline(pm, tail);
+    // Body.
+    let body = poly(&[
+        (-0.22, -0.35),
+        (0.22, -0.35),
+        (0.27, 0.1),
+        (0.15, 0.4),
+        (-0.15, 0.4),
+        (-0.27, 0.1),
+    ]);
+    fill(pm, body.clone(), gold);
+    outline(pm, body);
+    // Head turned to the viewer's left, with a beak.
+    let turn = if rng.gen_bool(0.8) { -1.0 } else { 1.0 };
+    let head = PathBuilder::from_circle(cx + turn * 0.05 * s, cy - 0.5 * s, 0.14 * s);
+    fill(pm, head.clone(), gold);
+    outline(pm, head);
     fill(
         pm,
-        &[
-            (-0.22, -0.3),
-            (0.22, -0.3),
-            (0.28, 0.5),
-            (0.0, 0.9),
-            (-0.28, 0.5),
-        ],
-        gold,
+        poly(&[
+            (turn * 0.15, -0.55),
+            (turn * 0.3, -0.47),
+            (turn * 0.15, -0.43),
+        ]),
+        dark,
     );
-    // Head.
-    if let Some(p) = PathBuilder::from_circle(cx, cy - 0.5 * s, 0.16 * s) {
-        pm.fill_path(
-            &p,
-            &paint(gold),
-            FillRule::Winding,
-            Transform::identity(),
-            None,
-        );
-    }
-    // Shield with three stripes (the flag's red, white, black, printed pale).
-    let stripes = [
-        rgba(190, 60, 60, 0.6),
-        rgba(250, 250, 250, 0.7),
-        rgba(40, 40, 40, 0.6),
+    // Shield: red, white, black bands, pointed at the bottom.
+    let bands = [
+        rgba(190, 50, 50, 0.75),
+        rgba(250, 250, 250, 0.85),
+        rgba(30, 30, 30, 0.75),
     ];
-    for (i, c) in stripes.iter().enumerate() {
-        let y0 = -0.15 + i as f32 * 0.15;
-        fill(
-            pm,
-            &[
-                (-0.17, y0),
-                (0.17, y0),
-                (0.17, y0 + 0.15),
-                (-0.17, y0 + 0.15),
-            ],
-            *c,
-        );
+    for (i, c) in bands.iter().enumerate() {
+        let (y0, y1) = (-0.22 + i as f32 * 0.14, -0.08 + i as f32 * 0.14);
+        let pts = if i == 2 {
+            vec![
+                (-0.15, y0),
+                (0.15, y0),
+                (0.15, y1),
+                (0.0, y1 + 0.1),
+                (-0.15, y1),
+            ]
+        } else {
+            vec![(-0.15, y0), (0.15, y0), (0.15, y1), (-0.15, y1)]
+        };
+        fill(pm, poly(&pts), *c);
     }
+    // Scroll under the talons.
+    let scroll = poly(&[
+        (-0.55, 0.78),
+        (0.55, 0.78),
+        (0.62, 0.86),
+        (0.55, 0.94),
+        (-0.55, 0.94),
+        (-0.62, 0.86),
+    ]);
+    fill(pm, scroll.clone(), gold);
+    outline(pm, scroll);
 }
 
 /// A PDF417-like block: start pattern, rows of 17-module codewords, stop pattern.

@@ -3,7 +3,7 @@
 
 use rand::seq::SliceRandom;
 use rand::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::vocab::{to_arabic_digits, vocab};
 
@@ -122,7 +122,7 @@ pub struct Identity {
 }
 
 /// Front `card_info`, with the API's field names.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FrontInfo {
     pub id_number: String,
     pub certificate_number: String,
@@ -135,7 +135,7 @@ pub struct FrontInfo {
 }
 
 /// Back `card_info`, with the API's field names.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BackInfo {
     pub id_number: String,
     pub issue_date: String,

@@ -4,7 +4,7 @@
 /// Card aspect ratio (ID-1: 85.60 x 53.98 mm).
 pub const ASPECT: f32 = 85.60 / 53.98;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Front,

@@ -6,14 +6,14 @@ use std::io::Write;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::{ImageEncoder, RgbImage};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::capture::Encoding;
 use crate::identity::{BackInfo, FrontInfo};
 use crate::layout::Side;
 
-/// One line of `truth.jsonl`.
-#[derive(Debug, Clone, Serialize)]
+/// One line of `truth.jsonl` (also what readers of a generated set parse it into).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TruthLine {
     pub image: String,
     pub mode: String,
@@ -24,7 +24,7 @@ pub struct TruthLine {
 }
 
 /// One card in an image.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TruthCard {
     pub side: Side,
     /// TL, TR, BR, BL of the upright card, image pixels.
@@ -35,7 +35,7 @@ pub struct TruthCard {
 }
 
 /// The API's `card_info` for the side shown.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(untagged)]
 pub enum CardInfo {
     Front(FrontInfo),

@@ -179,3 +179,17 @@ fn holdout_cards_use_only_holdout_faces_and_dev_never_does() {
         }
     }
 }
+
+#[test]
+fn truth_lines_parse_back_into_the_types() {
+    use idcard_synth::{CardInfo, TruthLine};
+    let g = generator(Mode::Sheet, Split::Dev, SideChoice::Random, 8);
+    let s = g.sample(0);
+    let line = serde_json::to_string(&s.truth).unwrap();
+    let back: TruthLine = serde_json::from_str(&line).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), line);
+    assert!(
+        matches!(back.cards[0].card_info, CardInfo::Front(_))
+            != matches!(back.cards[1].card_info, CardInfo::Front(_))
+    );
+}
