@@ -19,17 +19,17 @@ run() {
     local append=()
     if [ "$first" = 0 ]; then append=(--append); fi
     first=0
-    "$bin" --out "$out" --png 0 --pdf 0.15 "${append[@]}" "$@"
+    "$bin" --out "$out" --png 0 --pdf 0.3 "${append[@]}" "$@"
 }
 
 # mode     count  seed  split    side  start (holdout runs continue the numbering)
-run --mode scan  --count 10 --seed 301 --split dev     --side both
-run --mode scan  --count 3  --seed 301 --split holdout --side random --start 10
-run --mode photo --count 6  --seed 302 --split dev     --side both
-run --mode photo --count 2  --seed 302 --split holdout --side random --start 6
-run --mode hard  --count 10 --seed 303 --split dev     --side both
-run --mode hard  --count 3  --seed 303 --split holdout --side random --start 10
-run --mode sheet --count 5  --seed 304 --split dev
-run --mode sheet --count 1  --seed 304 --split holdout --start 5
+run --mode scan  --count 8  --seed 301 --split dev     --side both
+run --mode scan  --count 3  --seed 301 --split holdout --side random --start 8
+run --mode photo --count 4  --seed 302 --split dev     --side both
+run --mode photo --count 2  --seed 302 --split holdout --side back   --start 4
+run --mode hard  --count 14 --seed 303 --split dev     --side both
+run --mode hard  --count 4  --seed 303 --split holdout --side random --start 14
+run --mode sheet --count 4  --seed 304 --split dev
+run --mode sheet --count 1  --seed 304 --split holdout --start 4
 
 echo "$(ls "$out" | grep -vc truth.jsonl) images, $(du -sh "$out" | cut -f1) in $out"

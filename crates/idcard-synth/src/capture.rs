@@ -9,7 +9,9 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use crate::card::render_card;
-use crate::degrade::{blur, glare, lighting, noise, scanner_white, shadow, surface, SURFACES};
+use crate::degrade::{
+    blur, glare, grayscale, lighting, noise, scanner_white, shadow, surface, SURFACES,
+};
 use crate::fonts::FontCatalog;
 use crate::geometry::{apply, homography, rect_corners, warp_over, Pt};
 use crate::identity::Identity;
@@ -209,6 +211,9 @@ fn scan<R: Rng>(ctx: &Ctx<'_>, side: Side, rng: &mut R) -> Capture {
     blur(&mut frame, rng.gen_range(0.0..0.6));
     let sigma = rng.gen_range(0.5..2.0);
     noise(&mut frame, rng, sigma);
+    if rng.gen_bool(0.15) {
+        grayscale(&mut frame);
+    }
     let pick: f64 = rng.gen();
     let q = jpeg_q(rng, 80, 95);
     let encoding = if pick < ctx.formats.pdf {
@@ -333,6 +338,9 @@ fn sheet<R: Rng>(ctx: &Ctx<'_>, rng: &mut R) -> Capture {
     blur(&mut frame, rng.gen_range(0.0..0.6));
     let sigma = rng.gen_range(0.5..2.0);
     noise(&mut frame, rng, sigma);
+    if rng.gen_bool(0.15) {
+        grayscale(&mut frame);
+    }
     Capture {
         image: frame,
         cards,

@@ -297,3 +297,12 @@ pub fn shadow(img: &mut RgbImage, quad: [(f64, f64); 4], offset: (f64, f64), rad
         }
     }
 }
+
+/// Many office scanners deliver grey images: BT.601 luma in all three channels.
+pub fn grayscale(img: &mut RgbImage) {
+    for p in img.pixels_mut() {
+        let [r, g, b] = p.0;
+        let y = clamp8(0.299 * r as f32 + 0.587 * g as f32 + 0.114 * b as f32);
+        p.0 = [y, y, y];
+    }
+}

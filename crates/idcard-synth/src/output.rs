@@ -139,3 +139,27 @@ pub fn pdf_with_jpeg(jpeg: &[u8], w: u32, h: u32, dpi: f64) -> Vec<u8> {
 pub fn round_corners(c: [(f64, f64); 4]) -> [[f64; 2]; 4] {
     c.map(|(x, y)| [(x * 100.0).round() / 100.0, (y * 100.0).round() / 100.0])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_opens_in_lopdf_with_the_jpeg_inside() {
+        let img = RgbImage::from_pixel(40, 25, image::Rgb([200, 100, 50]));
+        let jpeg = jpeg(&img, 90);
+        let pdf = pdf_with_jpeg(&jpeg, 40, 25, 200.0);
+        let doc = lopdf::Document::load_mem(&pdf).expect("valid pdf");
+        let pages = doc.get_pages();
+        assert_eq!(pages.len(), 1);
+        let found = doc.objects.values().any(|o| {
+            if let Ok(s) = o.as_stream() {
+                let filter = s.dict.get(b"Filter").and_then(|f| f.as_name()).ok();
+                filter == Some(&b"DCTDecode"[..]) && s.content == jpeg
+            } else {
+                false
+            }
+        });
+        assert!(found, "no DCTDecode stream holding the JPEG");
+    }
+}
