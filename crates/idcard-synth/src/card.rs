@@ -32,26 +32,27 @@ pub fn card_height(width: u32) -> u32 {
 }
 
 /// The printed text of a field (logical order), empty when the card leaves it blank.
-fn field_text(side: Side, name: &str, id: &Identity) -> String {
-    match (side, name) {
-        (_, "header_country") => HEADER_COUNTRY.to_string(),
-        (_, "header_title") => HEADER_TITLE.to_string(),
-        (_, "first_name") => id.first_name.clone(),
-        (_, "last_name") => id.last_name.clone(),
-        (_, "address") => id.address.clone(),
-        (_, "region") => id.region.clone(),
-        (_, "id_number") => to_arabic_digits(&id.id_number),
-        (_, "birthday") => to_arabic_digits(&id.birth.ymd()),
-        (_, "certificate_number") => id.certificate_number.clone(),
-        (_, "issue_date") => to_arabic_digits(&id.issue.ym()),
-        (_, "profession_1") => id.profession[0].clone(),
-        (_, "profession_2") => id.profession[1].clone(),
-        (_, "marriage") => id.marriage_printed.clone(),
-        (_, "religion") => id.religion_printed.clone(),
-        (_, "gender") => id.gender.arabic().to_string(),
-        (_, "husband_name") => id.husband_name.clone(),
-        (_, "expiry") => format!("{EXPIRY_WORDS} {}", to_arabic_digits(&id.expiry.ymd())),
-        _ => String::new(),
+fn field_text(name: &str, id: &Identity) -> String {
+    match name {
+        "header_country" => HEADER_COUNTRY.to_string(),
+        "header_title" => HEADER_TITLE.to_string(),
+        "first_name" => id.first_name.clone(),
+        "last_name" => id.last_name.clone(),
+        "address" => id.address.clone(),
+        "region" => id.region.clone(),
+        "id_number" => to_arabic_digits(&id.id_number),
+        "birthday" => to_arabic_digits(&id.birth.ymd()),
+        "certificate_number" => id.certificate_number.clone(),
+        "issue_date" => to_arabic_digits(&id.issue.ym()),
+        "profession_1" => id.profession[0].clone(),
+        "profession_2" => id.profession[1].clone(),
+        "marriage" => id.marriage_printed.clone(),
+        "religion" => id.religion_printed.clone(),
+        "gender" => id.gender.arabic().to_string(),
+        "husband_name" => id.husband_name.clone(),
+        "expiry" => format!("{EXPIRY_WORDS} {}", to_arabic_digits(&id.expiry.ymd())),
+        // The layout table and this match must agree; a typo must not print nothing.
+        other => unreachable!("no text for layout field {other}"),
     }
 }
 
@@ -162,7 +163,7 @@ pub fn render_card<R: Rng>(
     };
     let mut fonts = BTreeMap::new();
     for fbx in table {
-        let text = field_text(side, fbx.name, id);
+        let text = field_text(fbx.name, id);
         if text.is_empty() {
             continue;
         }
@@ -291,4 +292,22 @@ fn draw_field<R: Rng>(
         embolden,
     };
     draw_line(pm, &line, size, left, baseline, ink);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn every_layout_field_has_text() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let id = Identity::generate(&mut rng);
+        for f in FRONT.iter().chain(BACK) {
+            let t = field_text(f.name, &id);
+            let optional = matches!(f.name, "profession_2" | "husband_name");
+            assert!(optional || !t.is_empty(), "{}", f.name);
+        }
+    }
 }
