@@ -10,7 +10,8 @@ use rand::Rng;
 
 use crate::card::render_card;
 use crate::degrade::{
-    blur, glare, grayscale, lighting, noise, scanner_white, shadow, surface, SURFACES,
+    blur, glare, grayscale, laminate_sheen, lighting, noise, scanner_white, shadow, surface,
+    SURFACES,
 };
 use crate::fonts::FontCatalog;
 use crate::geometry::{apply, homography, rect_corners, warp_over, Pt};
@@ -92,6 +93,7 @@ fn place<R: Rng>(
     ctx: &Ctx<'_>,
     side: Side,
     dst: [Pt; 4],
+    sheen: bool,
     rng: &mut R,
 ) -> PlacedCard {
     let d = |a: Pt, b: Pt| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
@@ -101,7 +103,10 @@ fn place<R: Rng>(
         .max(d(dst[0], dst[3]) * ASPECT as f64)
         .max(d(dst[1], dst[2]) * ASPECT as f64);
     let width = (need.ceil() as u32).max(200);
-    let card = render_card(side, ctx.id, width, ctx.split, ctx.cat, rng);
+    let mut card = render_card(side, ctx.id, width, ctx.split, ctx.cat, rng);
+    if sheen {
+        laminate_sheen(&mut card.pixmap, rng);
+    }
     let src = rect_corners(card.pixmap.width() as f64, card.pixmap.height() as f64);
     let fwd = homography(src, dst);
     warp_over(frame, &card.pixmap, &fwd);
@@ -207,7 +212,7 @@ fn scan<R: Rng>(ctx: &Ctx<'_>, side: Side, rng: &mut R) -> Capture {
     );
     let q = rotated((fw / 2.0 + shift.0, fh / 2.0 + shift.1), cw, angle);
     let mut frame = scanner_white(rng, fw as u32, fh as u32);
-    let card = place(&mut frame, ctx, side, q, rng);
+    let card = place(&mut frame, ctx, side, q, false, rng);
     blur(&mut frame, rng.gen_range(0.0..0.6));
     let sigma = rng.gen_range(0.5..2.0);
     noise(&mut frame, rng, sigma);
@@ -273,7 +278,9 @@ fn photo<R: Rng>(ctx: &Ctx<'_>, side: Side, rng: &mut R, hard: bool) -> Capture 
         rng.gen_range(0.01..0.04) * cw,
         rng.gen_range(0.2..0.5),
     );
-    let card = place(&mut frame, ctx, side, q, rng);
+    // Under a lamp the laminate often shows a rainbow sheen.
+    let sheen = rng.gen_bool(0.35);
+    let card = place(&mut frame, ctx, side, q, sheen, rng);
     lighting(&mut frame, rng, if hard { 0.5 } else { 0.35 });
     if hard || rng.gen_bool(0.15) {
         let (a, b) = (rng.gen_range(0.1..0.9), rng.gen_range(0.1..0.9));
@@ -333,7 +340,7 @@ fn sheet<R: Rng>(ctx: &Ctx<'_>, rng: &mut R) -> Capture {
     for (side, c) in order.into_iter().zip(centres) {
         let angle = rng.gen_range(-2.0f64..2.0).to_radians();
         let q = rotated(c, cw, angle);
-        cards.push(place(&mut frame, ctx, side, q, rng));
+        cards.push(place(&mut frame, ctx, side, q, false, rng));
     }
     blur(&mut frame, rng.gen_range(0.0..0.6));
     let sigma = rng.gen_range(0.5..2.0);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rand::seq::SliceRandom;
 use rand::Rng;
-use tiny_skia::{Color, Pixmap};
+use tiny_skia::{Color, FillRule, Mask, PathBuilder, Pixmap, Rect, Transform};
 
 use crate::background::{paint_barcode, paint_card, paint_emblem, paint_photo, styles};
 use crate::fonts::{Font, FontCatalog};
@@ -15,7 +15,7 @@ use crate::layout::{
     HEADER_TITLE,
 };
 use crate::split::Split;
-use crate::text::{draw_line, shape_line, Ink, Spacing};
+use crate::text::{draw_line, draw_line_masked, shape_line, Ink, Spacing};
 use crate::vocab::to_arabic_digits;
 
 /// A rendered side: premultiplied RGBA, transparent outside the rounded card outline.
@@ -144,6 +144,10 @@ pub fn render_card<R: Rng>(
         scale: rng.gen_range(0.88..1.08),
     };
 
+    if rng.gen_bool(0.5) {
+        microtext(&mut pm, &cat.fonts[style.header], rng);
+    }
+
     // The whole text block moves together (print offset), +-1.5 % of the card.
     let block = (
         rng.gen_range(-0.015..0.015) * w,
@@ -195,6 +199,39 @@ pub fn render_card<R: Rng>(
         pixmap: pm,
         fonts,
         background,
+    }
+}
+
+/// Security microprint: a few faint lines of the country's name repeated in tiny type
+/// across the card (kept between 10 % and 90 % of the height, clear of the rounded corners).
+fn microtext<R: Rng>(pm: &mut Pixmap, font: &Font, rng: &mut R) {
+    let (w, h) = (pm.width() as f32, pm.height() as f32);
+    let text = [HEADER_COUNTRY; 12].join(" ");
+    let line = shape_line(font, None, &text, true, Spacing::default());
+    let size = h * rng.gen_range(0.012..0.02) * font.upem / font.alef_height;
+    let ink = Ink {
+        color: Color::from_rgba8(
+            rng.gen_range(60..140),
+            rng.gen_range(90..150),
+            rng.gen_range(90..160),
+            rng.gen_range(25..60),
+        ),
+        embolden: 0.0,
+    };
+    // Clip to the card's straight middle so no ink lands beyond the rounded corners.
+    let mut mask = Mask::new(pm.width(), pm.height()).expect("size");
+    if let Some(r) = Rect::from_ltrb(w * 0.04, 0.0, w * 0.96, h) {
+        mask.fill_path(
+            &PathBuilder::from_rect(r),
+            FillRule::Winding,
+            false,
+            Transform::identity(),
+        );
+    }
+    for _ in 0..rng.gen_range(1..=3) {
+        let y = h * rng.gen_range(0.1..0.9);
+        let left = w * rng.gen_range(0.04..0.1);
+        draw_line_masked(pm, &line, size, left, y, ink, Some(&mask));
     }
 }
 

@@ -306,3 +306,36 @@ pub fn grayscale(img: &mut RgbImage) {
         p.0 = [y, y, y];
     }
 }
+
+/// The laminate's holographic sheen, seen in photos under a lamp: a soft diagonal band of
+/// shifting hue over the card (premultiplied RGBA, only where the card is).
+pub fn laminate_sheen<R: Rng>(card: &mut tiny_skia::Pixmap, rng: &mut R) {
+    let (w, h) = (card.width() as f32, card.height() as f32);
+    let a: f32 = rng.gen_range(0.3..1.2);
+    let (dx, dy) = (a.cos(), a.sin());
+    let centre = rng.gen_range(0.2..0.8);
+    let width = rng.gen_range(0.08..0.25);
+    let strength = rng.gen_range(0.06..0.2);
+    let hue0 = rng.gen_range(0.0..std::f32::consts::TAU);
+    let data = card.data_mut();
+    for y in 0..h as usize {
+        for x in 0..w as usize {
+            let o = (y * w as usize + x) * 4;
+            let alpha = data[o + 3] as f32;
+            if alpha == 0.0 {
+                continue;
+            }
+            let t = (x as f32 / w * dx + y as f32 / h * dy) / (dx + dy);
+            let g = strength * (-((t - centre) / width).powi(2)).exp();
+            if g < 0.003 {
+                continue;
+            }
+            let hue = hue0 + t * 12.0;
+            for c in 0..3 {
+                let tint = 0.5 + 0.5 * (hue + c as f32 * 2.094).cos();
+                let v = data[o + c] as f32;
+                data[o + c] = (v + (alpha * tint - v) * g).round().clamp(0.0, alpha) as u8;
+            }
+        }
+    }
+}

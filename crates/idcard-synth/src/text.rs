@@ -8,7 +8,7 @@
 use rustybuzz::ttf_parser::OutlineBuilder;
 use rustybuzz::{Direction, UnicodeBuffer};
 use tiny_skia::{
-    Color, FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform,
+    Color, FillRule, LineCap, LineJoin, Mask, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform,
 };
 use unicode_bidi::{BidiInfo, Level};
 
@@ -198,6 +198,19 @@ pub fn draw_line(
     baseline: f32,
     ink: Ink,
 ) -> Option<Rect> {
+    draw_line_masked(pixmap, line, size, left, baseline, ink, None)
+}
+
+/// [`draw_line`] drawing only where `mask` is set.
+pub fn draw_line_masked(
+    pixmap: &mut Pixmap,
+    line: &ShapedLine<'_>,
+    size: f32,
+    left: f32,
+    baseline: f32,
+    ink: Ink,
+    mask: Option<&Mask>,
+) -> Option<Rect> {
     let mut pb = PathBuilder::new();
     for g in &line.glyphs {
         let font = match (g.fallback, line.fallback) {
@@ -231,7 +244,7 @@ pub fn draw_line(
             line_join: LineJoin::Round,
             ..Stroke::default()
         };
-        pixmap.stroke_path(&path, &paint, &stroke, Transform::identity(), None);
+        pixmap.stroke_path(&path, &paint, &stroke, Transform::identity(), mask);
     }
     Some(path.bounds())
 }
