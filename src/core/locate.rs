@@ -208,6 +208,19 @@ fn bright_mask(small: &GrayImage) -> GrayImage {
     imageproc::morphology::close(&mask, Norm::LInf, 6)
 }
 
+/// The standard deviation of the frame's outer band, in gray levels.
+fn border_spread(small: &GrayImage) -> f64 {
+    let (w, h) = small.dimensions();
+    let band = (w.min(h) / 50).max(2);
+    let values: Vec<f64> = small
+        .enumerate_pixels()
+        .filter(|(x, y, _)| *x < band || *y < band || *x >= w - band || *y >= h - band)
+        .map(|(_, _, p)| f64::from(p[0]))
+        .collect();
+    let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+    (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len().max(1) as f64).sqrt()
+}
+
 /// What differs from the frame's border colour: on a scan, the card against the scanner's
 /// lid, however faint the card's own edge.
 fn unlike_border_mask(small: &GrayImage) -> GrayImage {
@@ -263,6 +276,10 @@ pub fn candidates(small: &GrayImage) -> Vec<Candidate> {
 /// On a scan whose card is nearly the lid's colour, no single outline closes: take the
 /// extent of everything unlike the border at once (specks removed) as the card.
 fn content_extent(small: &GrayImage) -> Option<Candidate> {
+    // Only a scan's lid is uniform; on a photo's textured surface "content" is everything.
+    if border_spread(small) > 8.0 {
+        return None;
+    }
     let mask = imageproc::morphology::open(&unlike_border_mask(small), Norm::LInf, 2);
     let points: Vec<IPoint<i32>> = mask
         .enumerate_pixels()
@@ -319,7 +336,7 @@ fn judge(
     // Straight sides matter more than size: a card plus its shadow or a patch of table is
     // larger but less rectangular; ID-1's aspect is 1.586.
     let aspect_fit = 1.0 - ((aspect - 1.586).abs() / 0.5).min(1.0) * 0.5;
-    let quality = rectangularity.powi(6) * aspect_fit * (area / image_area).sqrt();
+    let quality = rectangularity.powi(12) * aspect_fit * (area / image_area).powf(0.25);
     let corners = if rectangle {
         rect.map(|p| Point {
             x: p.x as f32,

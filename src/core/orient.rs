@@ -60,7 +60,18 @@ pub fn hypotheses(card: &GrayImage) -> Vec<Hypothesis> {
             break;
         }
     }
-    let threshold = median.saturating_sub(70).max(20);
+    // Halfway between the card's background and its darkest print, so blur and low
+    // contrast (which pull the print towards the background) do not hide the ink.
+    let mut seen = 0;
+    let mut dark = 0u8;
+    for (value, count) in histogram.iter().enumerate() {
+        seen += count;
+        if seen * 50 >= total {
+            dark = value as u8;
+            break;
+        }
+    }
+    let threshold = ((u16::from(median) + u16::from(dark)) / 2) as u8;
     let barcode_bottom = ink(card, threshold, 0.05, 0.95, 0.62, 0.95);
     let barcode_top = ink(card, threshold, 0.05, 0.95, 0.05, 0.38);
     let photo_top_left = ink(card, threshold, 0.04, 0.25, 0.10, 0.50);
