@@ -194,7 +194,16 @@ pub fn locate(gray: &GrayImage, max_cards: usize) -> Vec<Quad> {
 
 /// Strong edges, thickened so that a card's border closes into one outline.
 fn edge_mask(small: &GrayImage) -> GrayImage {
-    let edges = imageproc::edges::canny(small, 20.0, 50.0);
+    edge_mask_with(small, 20.0, 50.0)
+}
+
+/// Edges down to a weaker gradient, for a card barely lighter than its surface.
+fn faint_edge_mask(small: &GrayImage) -> GrayImage {
+    edge_mask_with(small, 8.0, 24.0)
+}
+
+fn edge_mask_with(small: &GrayImage, low: f32, high: f32) -> GrayImage {
+    let edges = imageproc::edges::canny(small, low, high);
     imageproc::morphology::dilate(&edges, Norm::LInf, 2)
 }
 
@@ -266,9 +275,13 @@ pub fn candidates(small: &GrayImage) -> Vec<Candidate> {
     for (cue, mask) in [("edges", edge_mask(small)), ("bright", bright_mask(small))] {
         found.extend(quads_in_mask(&mask, cue));
     }
-    // Only when no outline closes: otherwise a photo's table would count as content.
+    // Weaker cues only when the strong ones find nothing: they also see the print and the
+    // surface's texture. The content extent last: on a photo's table it is everything.
     if found.is_empty() {
         found.extend(content_extent(small));
+    }
+    if found.is_empty() {
+        found.extend(quads_in_mask(&faint_edge_mask(small), "faint-edges"));
     }
     found
 }

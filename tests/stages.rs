@@ -1,0 +1,90 @@
+//! Golden tests per stage on the committed generated fixtures (tests/fixtures/cards):
+//! the locate stage finds each card's corners, and the orient stage tells its side and
+//! which way up it lies. Tolerances come from measurement and are only ever tightened.
+
+use std::path::PathBuf;
+
+use idcard_ocr::{
+    core::{decode, locate, orient, reader, ImageLimits, Side},
+    harness::truth,
+};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cards")
+}
+
+/// Largest corner distance between a found quad and the truth, over the card's width.
+fn corner_error(found: &locate::Quad, truth: &[[f32; 2]]) -> f32 {
+    let width = ((truth[1][0] - truth[0][0]).powi(2) + (truth[1][1] - truth[0][1]).powi(2)).sqrt();
+    // The found quad may be the card turned half a turn: orientation is the next stage's.
+    [*found, found.rotated_half()]
+        .iter()
+        .map(|quad| {
+            quad.corners
+                .iter()
+                .zip(truth)
+                .map(|(p, t)| ((p.x - t[0]).powi(2) + (p.y - t[1]).powi(2)).sqrt())
+                .fold(0.0, f32::max)
+        })
+        .fold(f32::MAX, f32::min)
+        / width
+}
+
+#[test]
+fn locate_finds_card_corners() {
+    let images = truth::load(&fixtures()).unwrap();
+    let mut errors = Vec::new();
+    for image in images.iter().filter(|i| i.mode != "sheet") {
+        let bytes = std::fs::read(fixtures().join(&image.image)).unwrap();
+        let rgb = decode::decode(&bytes, &ImageLimits::default()).unwrap();
+        let gray = image::imageops::grayscale(&rgb);
+        let quads = locate::locate(&gray, 2);
+        let error = corner_error(&quads[0], &image.cards[0].corners);
+        errors.push((image.image.clone(), error));
+    }
+    let within: Vec<_> = errors
+        .iter()
+        .filter(|(_, e)| *e <= MAX_CORNER_ERROR)
+        .collect();
+    eprintln!("corner errors: {errors:?}");
+    let rate = within.len() as f32 / errors.len() as f32;
+    assert!(
+        rate >= MIN_LOCATED_RATE,
+        "corners within {MAX_CORNER_ERROR} of the card width on {:.0} % of fixtures: {errors:?}",
+        rate * 100.0
+    );
+}
+
+/// A corner may miss by this fraction of the card's width (rounded corners, blur).
+const MAX_CORNER_ERROR: f32 = 0.06;
+/// Measured on the fixtures, minus a margin.
+const MIN_LOCATED_RATE: f32 = 0.80;
+
+#[test]
+fn orient_ranks_the_true_side_and_turn_first_on_scans_and_photos() {
+    let images = truth::load(&fixtures()).unwrap();
+    let (mut right, mut total) = (0, 0);
+    for image in images
+        .iter()
+        .filter(|i| i.mode == "scan" || i.mode == "photo")
+    {
+        let bytes = std::fs::read(fixtures().join(&image.image)).unwrap();
+        let rgb = decode::decode(&bytes, &ImageLimits::default()).unwrap();
+        let gray = image::imageops::grayscale(&rgb);
+        let quad = locate::locate(&gray, 1)[0];
+        let card = locate::warp_card(&gray, &quad, reader::CARD_WIDTH, reader::CARD_HEIGHT);
+        let best = orient::hypotheses(&card)[0];
+        let side = if image.cards[0].side == "front" {
+            Side::Front
+        } else {
+            Side::Back
+        };
+        total += 1;
+        right += usize::from(best.side == side);
+    }
+    let rate = right as f32 / total as f32;
+    assert!(
+        rate >= 0.85,
+        "side right from print alone on {right} of {total}"
+    );
+}
