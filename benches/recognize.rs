@@ -1,0 +1,75 @@
+//! End-to-end speed of the core: one 1280x960 phone photo on one engine, and a batch of
+//! cards through engine pools of growing size (cards per second should grow with it).
+//!
+//! `OMP_THREAD_LIMIT=1 cargo bench --bench recognize`
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use idcard_ocr::core::{
+    self,
+    ocr::{Engine, EnginePool, ModelPaths},
+    ImageLimits,
+};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("tests/fixtures/cards").join(name)).expect("fixture exists")
+}
+
+fn paths() -> ModelPaths {
+    let mut paths = ModelPaths::debian_defaults(&root());
+    if let Some(path) = std::env::var_os("IDCARD_DIGITS_MODEL") {
+        paths.digits_model = path.into();
+    }
+    paths
+}
+
+fn one_photo(c: &mut Criterion) {
+    let mut engine = Engine::new(&paths()).expect("models load");
+    // photo-0001 is a 1280x960 phone photo of a card on a table.
+    let photo = fixture("photo-0001.jpg");
+    let limits = ImageLimits::default();
+    c.bench_function("recognize 1280x960 photo, 1 engine", |b| {
+        b.iter(|| core::recognize(&mut engine, &photo, &limits).expect("the card is read"))
+    });
+}
+
+fn pool_throughput(c: &mut Criterion) {
+    let cards: Arc<Vec<Vec<u8>>> = Arc::new(
+        ["scan-0001.jpg", "scan-0003.jpg", "photo-0001.jpg", "photo-0003.jpg"]
+            .iter()
+            .map(|name| fixture(name))
+            .collect(),
+    );
+    let mut group = c.benchmark_group("pool throughput");
+    group.throughput(Throughput::Elements(cards.len() as u64));
+    for engines in [1, 2] {
+        let pool = EnginePool::start(&paths(), engines).expect("models load");
+        group.bench_with_input(BenchmarkId::from_parameter(engines), &engines, |b, _| {
+            b.iter(|| {
+                let (tx, rx) = std::sync::mpsc::channel();
+                for index in 0..cards.len() {
+                    let (tx, cards) = (tx.clone(), Arc::clone(&cards));
+                    pool.execute(move |engine, _| {
+                        let _ = tx.send(core::recognize(engine, &cards[index], &ImageLimits::default()).is_ok());
+                    })
+                    .expect("pool runs");
+                }
+                drop(tx);
+                rx.iter().count()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(20));
+    targets = one_photo, pool_throughput
+}
+criterion_main!(benches);
