@@ -137,8 +137,16 @@ pub fn paint_card<R: Rng>(pm: &mut Pixmap, style: &str, rng: &mut R) {
                 let x = rng.gen_range(0.0..w);
                 let y = rng.gen_range(0.0..h);
                 let rr = rng.gen_range(0.3..1.2) * lw;
-                if let Some(r) = Rect::from_xywh(x, y, rr * 2.0, rr * 2.0) {
-                    pm.fill_rect(r, &paint(c), Transform::identity(), Some(&mask));
+                // A path, not fill_rect: tiny-skia's anti-aliased rect filler asserts on
+                // sub-pixel rects in debug builds.
+                if let Some(p) = PathBuilder::from_circle(x, y, rr) {
+                    pm.fill_path(
+                        &p,
+                        &paint(c),
+                        FillRule::Winding,
+                        Transform::identity(),
+                        Some(&mask),
+                    );
                 }
             }
         }

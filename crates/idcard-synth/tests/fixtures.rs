@@ -32,13 +32,13 @@ fn fixture_truth_matches_the_files() {
         if t.image.ends_with(".pdf") {
             assert!(bytes.starts_with(b"%PDF-"));
         } else {
-            let img = image::load_from_memory(&bytes).expect("decodes");
-            assert_eq!(
-                (img.width(), img.height()),
-                (t.width, t.height),
-                "{}",
-                t.image
-            );
+            // Header only: decoding whole frames is slow in debug builds.
+            let dims = image::ImageReader::new(std::io::Cursor::new(&bytes))
+                .with_guessed_format()
+                .expect("readable")
+                .into_dimensions()
+                .expect("image header");
+            assert_eq!(dims, (t.width, t.height), "{}", t.image);
         }
         for c in &t.cards {
             let id = match &c.card_info {
