@@ -30,8 +30,8 @@ fn paths() -> ModelPaths {
 
 fn one_photo(c: &mut Criterion) {
     let mut engine = Engine::new(&paths()).expect("models load");
-    // photo-0001 is a 1280x960 phone photo of a card on a table.
-    let photo = fixture("photo-0001.jpg");
+    // A generated 1280x960 phone photo of a front (benches/data/README.md).
+    let photo = std::fs::read(root().join("benches/data/photo-1280x960-front.jpg")).expect("bench image");
     let limits = ImageLimits::default();
     c.bench_function("recognize 1280x960 photo, 1 engine", |b| {
         b.iter(|| core::recognize(&mut engine, &photo, &limits).expect("the card is read"))
