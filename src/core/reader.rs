@@ -144,6 +144,11 @@ fn read_card(
             return Ok(None);
         }
     };
+    // Fields are read on an evenly lit copy; the side was told on the original, whose
+    // large dark areas (photo, barcode) the flattening would grey out.
+    let mut upright = upright;
+    flatten_light(&mut upright);
+    engine.set_image(&upright)?;
     let placed = if hypothesis.upside_down {
         quad.rotated_half()
     } else {
@@ -183,6 +188,18 @@ fn read_card(
         corners: placed.corners,
         rotation_degrees: rotation_of(&placed),
     }))
+}
+
+/// Divides out the slow changes of brightness (a lighting gradient, glare, the laminate's
+/// sheen, a tinted background) so the print stands on an even white for Tesseract.
+fn flatten_light(card: &mut GrayImage) {
+    // Wider than any stroke, narrower than the light's changes.
+    let background = imageproc::filter::box_filter(card, 24, 24);
+    for (pixel, light) in card.pixels_mut().zip(background.pixels()) {
+        let light = u32::from(light[0]).max(1);
+        let flat = (u32::from(pixel[0]) * 235 / light).min(255);
+        pixel[0] = flat as u8;
+    }
 }
 
 fn median(gray: &GrayImage) -> u8 {
