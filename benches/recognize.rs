@@ -31,7 +31,8 @@ fn paths() -> ModelPaths {
 fn one_photo(c: &mut Criterion) {
     let mut engine = Engine::new(&paths()).expect("models load");
     // A generated 1280x960 phone photo of a front (benches/data/README.md).
-    let photo = std::fs::read(root().join("benches/data/photo-1280x960-front.jpg")).expect("bench image");
+    let photo =
+        std::fs::read(root().join("benches/data/photo-1280x960-front.jpg")).expect("bench image");
     let limits = ImageLimits::default();
     c.bench_function("recognize 1280x960 photo, 1 engine", |b| {
         b.iter(|| core::recognize(&mut engine, &photo, &limits).expect("the card is read"))
@@ -40,10 +41,15 @@ fn one_photo(c: &mut Criterion) {
 
 fn pool_throughput(c: &mut Criterion) {
     let cards: Arc<Vec<Vec<u8>>> = Arc::new(
-        ["scan-0001.jpg", "scan-0003.jpg", "photo-0001.jpg", "photo-0003.jpg"]
-            .iter()
-            .map(|name| fixture(name))
-            .collect(),
+        [
+            "scan-0001.jpg",
+            "scan-0003.jpg",
+            "photo-0001.jpg",
+            "photo-0003.jpg",
+        ]
+        .iter()
+        .map(|name| fixture(name))
+        .collect(),
     );
     let mut group = c.benchmark_group("pool throughput");
     group.throughput(Throughput::Elements(cards.len() as u64));
@@ -55,7 +61,9 @@ fn pool_throughput(c: &mut Criterion) {
                 for index in 0..cards.len() {
                     let (tx, cards) = (tx.clone(), Arc::clone(&cards));
                     pool.execute(move |engine, _| {
-                        let _ = tx.send(core::recognize(engine, &cards[index], &ImageLimits::default()).is_ok());
+                        let _ = tx.send(
+                            core::recognize(engine, &cards[index], &ImageLimits::default()).is_ok(),
+                        );
                     })
                     .expect("pool runs");
                 }

@@ -303,8 +303,7 @@ fn content_extent(small: &GrayImage) -> Option<Candidate> {
         return None;
     }
     let hull = convex_hull(points);
-    let image_area = f64::from(small.width()) * f64::from(small.height());
-    let mut candidate = judge(&hull, image_area, "content-extent", true)?;
+    let mut candidate = judge(&hull, small.dimensions(), "content-extent", true)?;
     // The print stops short of the card's edges (the text margin is at 0.94 of the width,
     // the header at 0.04 of the height): grow the extent back to the card, or the first
     // letters of right-aligned lines sit on the warped card's very edge.
@@ -313,11 +312,10 @@ fn content_extent(small: &GrayImage) -> Option<Candidate> {
 }
 
 fn quads_in_mask(mask: &GrayImage, cue: &'static str) -> Vec<Candidate> {
-    let image_area = f64::from(mask.width()) * f64::from(mask.height());
     find_contours::<i32>(mask)
         .into_iter()
         .filter(|c| c.border_type == BorderType::Outer && c.points.len() >= 16)
-        .filter_map(|c| judge(&convex_hull(c.points), image_area, cue, false))
+        .filter_map(|c| judge(&convex_hull(c.points), mask.dimensions(), cue, false))
         .collect()
 }
 
@@ -325,10 +323,11 @@ fn quads_in_mask(mask: &GrayImage, cue: &'static str) -> Vec<Candidate> {
 /// minimum-area rectangle's corners instead of the outline's own.
 fn judge(
     hull: &[IPoint<i32>],
-    image_area: f64,
+    size: (u32, u32),
     cue: &'static str,
     rectangle: bool,
 ) -> Option<Candidate> {
+    let image_area = f64::from(size.0) * f64::from(size.1);
     let area = contour_area(hull);
     if area < MIN_AREA_FRACTION * image_area || area > 0.995 * image_area {
         return None;
@@ -349,7 +348,10 @@ fn judge(
     // Straight sides matter more than size: a card plus its shadow or a patch of table is
     // larger but less rectangular; ID-1's aspect is 1.586.
     let aspect_fit = 1.0 - ((aspect - 1.586).abs() / 0.5).min(1.0) * 0.5;
-    let quality = rectangularity.powi(12) * aspect_fit * (area / image_area).powf(0.25);
+    let quality = rectangularity.powi(12)
+        * aspect_fit
+        * (area / image_area).powf(0.25)
+        * frame_penalty(&rect, size);
     let corners = if rectangle {
         rect.map(|p| Point {
             x: p.x as f32,
@@ -371,18 +373,40 @@ fn judge(
     })
 }
 
+/// A region bounded by the image's own edges on two sides or more is usually the surface
+/// around the card, not the card: it ranks below outlines that close inside the frame.
+fn frame_penalty(rect: &[IPoint<i32>; 4], (width, height): (u32, u32)) -> f64 {
+    let (w, h) = (width as i32 - 2, height as i32 - 2);
+    let sides = [
+        rect.iter().any(|p| p.x <= 1),
+        rect.iter().any(|p| p.y <= 1),
+        rect.iter().any(|p| p.x >= w),
+        rect.iter().any(|p| p.y >= h),
+    ];
+    if sides.iter().filter(|touching| **touching).count() >= 2 {
+        0.5
+    } else {
+        1.0
+    }
+}
+
 /// Four corners of a convex outline: the polygon simplification that leaves four
-/// vertices, or the minimum-area rectangle when none does.
+/// vertices, each then moved to where the straight parts of its two sides meet; the
+/// minimum-area rectangle when no simplification leaves four.
+///
+/// Intersecting the sides, rather than keeping the simplification's vertices, finds the
+/// corner a rounded card corner only implies, and the corner that glare or a finger hides.
 fn four_corners(hull: &[IPoint<i32>], rect: &[IPoint<i32>; 4]) -> [Point; 4] {
     let perimeter = imageproc::geometry::arc_length(hull, true);
     for step in 1..=12 {
         let epsilon = perimeter * 0.01 * f64::from(step);
         let poly = approximate_polygon_dp(hull, epsilon, true);
         if poly.len() == 4 {
-            return [0, 1, 2, 3].map(|i| Point {
+            let rough = [0, 1, 2, 3].map(|i| Point {
                 x: poly[i].x as f32,
                 y: poly[i].y as f32,
             });
+            return refine_by_sides(hull, &poly, rough, perimeter as f32);
         }
         if poly.len() < 4 {
             break;
@@ -391,6 +415,78 @@ fn four_corners(hull: &[IPoint<i32>], rect: &[IPoint<i32>; 4]) -> [Point; 4] {
     rect.map(|p| Point {
         x: p.x as f32,
         y: p.y as f32,
+    })
+}
+
+/// Moves each rough corner to the intersection of the longest hull edges on its two sides.
+fn refine_by_sides(
+    hull: &[IPoint<i32>],
+    poly: &[IPoint<i32>],
+    rough: [Point; 4],
+    perimeter: f32,
+) -> [Point; 4] {
+    let Some(indices) = poly
+        .iter()
+        .map(|p| hull.iter().position(|h| h == p))
+        .collect::<Option<Vec<usize>>>()
+    else {
+        return rough;
+    };
+    let n = hull.len();
+    // The longest hull edge between consecutive corners: that side's straight part.
+    let side_line = |from: usize, to: usize| -> Option<(Point, Point)> {
+        let mut best: Option<(f32, Point, Point)> = None;
+        let mut j = from;
+        while j != to {
+            let (a, b) = (hull[j], hull[(j + 1) % n]);
+            let length = (((b.x - a.x).pow(2) + (b.y - a.y).pow(2)) as f32).sqrt();
+            if best.is_none_or(|(l, _, _)| length > l) {
+                best = Some((
+                    length,
+                    Point {
+                        x: a.x as f32,
+                        y: a.y as f32,
+                    },
+                    Point {
+                        x: b.x as f32,
+                        y: b.y as f32,
+                    },
+                ));
+            }
+            j = (j + 1) % n;
+        }
+        best.map(|(_, a, b)| (a, b))
+    };
+    let sides: Vec<Option<(Point, Point)>> = (0..4)
+        .map(|k| side_line(indices[k], indices[(k + 1) % 4]))
+        .collect();
+    let mut corners = rough;
+    for k in 0..4 {
+        let (Some(before), Some(after)) = (sides[(k + 3) % 4], sides[k]) else {
+            continue;
+        };
+        if let Some(p) = intersect(before, after) {
+            let moved = ((p.x - rough[k].x).powi(2) + (p.y - rough[k].y).powi(2)).sqrt();
+            // A far intersection means the sides were not the card's: keep the vertex.
+            if moved < 0.08 * perimeter {
+                corners[k] = p;
+            }
+        }
+    }
+    corners
+}
+
+/// Where the lines through two segments cross; `None` when nearly parallel.
+fn intersect((a, b): (Point, Point), (c, d): (Point, Point)) -> Option<Point> {
+    let (r, s) = ((b.x - a.x, b.y - a.y), (d.x - c.x, d.y - c.y));
+    let denominator = r.0 * s.1 - r.1 * s.0;
+    if denominator.abs() < 1e-3 * (r.0.hypot(r.1) * s.0.hypot(s.1)).max(1.0) {
+        return None;
+    }
+    let t = ((c.x - a.x) * s.1 - (c.y - a.y) * s.0) / denominator;
+    Some(Point {
+        x: a.x + t * r.0,
+        y: a.y + t * r.1,
     })
 }
 
