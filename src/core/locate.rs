@@ -406,7 +406,21 @@ fn four_corners(hull: &[IPoint<i32>], rect: &[IPoint<i32>; 4]) -> [Point; 4] {
                 x: poly[i].x as f32,
                 y: poly[i].y as f32,
             });
-            return refine_by_sides(hull, &poly, rough, perimeter as f32);
+            let refined = refine_by_sides(hull, &poly, rough, perimeter as f32);
+            // A quad that does not cover the outline (a vertex sat on a notch of one side
+            // instead of a corner) is no answer: fall back to the rectangle.
+            let hull_area = contour_area(hull);
+            let covers = |q: &[Point; 4]| {
+                let area = quad_area(q);
+                area >= 0.93 * hull_area && area <= 1.15 * hull_area
+            };
+            if covers(&refined) {
+                return refined;
+            }
+            if covers(&rough) {
+                return rough;
+            }
+            break;
         }
         if poly.len() < 4 {
             break;
@@ -416,6 +430,14 @@ fn four_corners(hull: &[IPoint<i32>], rect: &[IPoint<i32>; 4]) -> [Point; 4] {
         x: p.x as f32,
         y: p.y as f32,
     })
+}
+
+fn quad_area(q: &[Point; 4]) -> f64 {
+    let pts: Vec<IPoint<f64>> = q
+        .iter()
+        .map(|p| IPoint::new(f64::from(p.x), f64::from(p.y)))
+        .collect();
+    contour_area(&pts)
 }
 
 /// Moves each rough corner to the intersection of the longest hull edges on its two sides.
