@@ -140,6 +140,39 @@ impl InkMap {
     }
 }
 
+impl InkMap {
+    /// The rightmost word of a line: the last run of inked columns before a gap at least
+    /// half the line's height. An Arabic line starts at its right end, so this is the
+    /// first word, where an address prints its house number.
+    pub fn rightmost_word(&self, line: PixelRect) -> Option<PixelRect> {
+        let (left, top, width, height) = line;
+        let (x0, x1) = (left.max(0) as u32, ((left + width).max(0) as u32).min(self.width));
+        let (y0, y1) = (top.max(0) as u32, ((top + height).max(0) as u32).min(self.height));
+        let min_gap = (height / 2).max(4) as u32;
+        let mut right_edge = None;
+        let mut gap = 0u32;
+        for x in (x0..x1).rev() {
+            if self.column_has_ink(x, y0, y1) {
+                if right_edge.is_none() {
+                    right_edge = Some(x);
+                }
+                gap = 0;
+            } else if let Some(right) = right_edge {
+                gap += 1;
+                if gap >= min_gap {
+                    let word_left = x + gap;
+                    return (word_left < right).then(|| {
+                        let pad = (height / 8).max(2);
+                        let l = word_left.saturating_sub(pad as u32) as i32;
+                        (l, top, (right as i32 + pad) - l, height)
+                    });
+                }
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +204,19 @@ mod tests {
             "bottom {}",
             top + height
         );
+    }
+
+    #[test]
+    fn finds_the_rightmost_word() {
+        // Two words: columns 100..300 and 360..420, a 60 px gap between them.
+        let card = GrayImage::from_fn(1000, 631, |x, y| {
+            let inked = (100..300).contains(&x) || (360..420).contains(&x);
+            Luma([if inked && (200..230).contains(&y) && x % 5 < 3 { 20 } else { 235 }])
+        });
+        let map = InkMap::new(&card);
+        let (left, _, width, _) = map.rightmost_word((50, 190, 450, 50)).unwrap();
+        assert!((350..=360).contains(&left), "left {left}");
+        assert!((420..=430).contains(&(left + width)), "right {}", left + width);
     }
 
     #[test]
