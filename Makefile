@@ -25,9 +25,11 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	.tools/node_modules/.bin/buf lint
 
+# Release mode: the accuracy and stage tests run the whole pipeline over the fixtures,
+# which takes seconds optimized and minutes in a debug build.
 test-rust:
-	cargo test --workspace
+	cargo test --workspace --release
 
 test-python:
-	cargo build --bin idcard-server
-	IDCARD_SERVER_BIN=$(CURDIR)/target/debug/idcard-server python3 -m pytest -q tests/python
+	cargo build --release --bin idcard-server
+	IDCARD_SERVER_BIN=$(CURDIR)/target/release/idcard-server python3 -m pytest -q tests/python
