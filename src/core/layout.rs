@@ -103,5 +103,7 @@ pub const BACK: &[LineSpec] = &[
 
 /// The front's printed title, بطاقة تحقيق الشخصية, which tells a front from a back.
 pub const FRONT_TITLE: LineSpec = line("front_title", 0.42, 0.98, 0.12, 0.22, Model::Arabic);
+/// The back's row of gender, religion and marital status, read as one line.
+pub const STATUS_ROW: LineSpec = line("status_row", 0.30, 0.86, 0.27, 0.38, Model::Arabic);
 /// The back's "البطاقة سارية حتى" label beside the expiry date.
 pub const BACK_LABEL: LineSpec = line("back_label", 0.44, 0.86, 0.41, 0.54, Model::Arabic);

@@ -146,8 +146,14 @@ impl InkMap {
     /// first word, where an address prints its house number.
     pub fn rightmost_word(&self, line: PixelRect) -> Option<PixelRect> {
         let (left, top, width, height) = line;
-        let (x0, x1) = (left.max(0) as u32, ((left + width).max(0) as u32).min(self.width));
-        let (y0, y1) = (top.max(0) as u32, ((top + height).max(0) as u32).min(self.height));
+        let (x0, x1) = (
+            left.max(0) as u32,
+            ((left + width).max(0) as u32).min(self.width),
+        );
+        let (y0, y1) = (
+            top.max(0) as u32,
+            ((top + height).max(0) as u32).min(self.height),
+        );
         let min_gap = (height / 2).max(4) as u32;
         let mut right_edge = None;
         let mut gap = 0u32;
@@ -211,12 +217,20 @@ mod tests {
         // Two words: columns 100..300 and 360..420, a 60 px gap between them.
         let card = GrayImage::from_fn(1000, 631, |x, y| {
             let inked = (100..300).contains(&x) || (360..420).contains(&x);
-            Luma([if inked && (200..230).contains(&y) && x % 5 < 3 { 20 } else { 235 }])
+            Luma([if inked && (200..230).contains(&y) && x % 5 < 3 {
+                20
+            } else {
+                235
+            }])
         });
         let map = InkMap::new(&card);
         let (left, _, width, _) = map.rightmost_word((50, 190, 450, 50)).unwrap();
         assert!((350..=360).contains(&left), "left {left}");
-        assert!((420..=430).contains(&(left + width)), "right {}", left + width);
+        assert!(
+            (420..=430).contains(&(left + width)),
+            "right {}",
+            left + width
+        );
     }
 
     #[test]

@@ -365,22 +365,46 @@ fn read_front(
     Ok((CardFields::Front(front), facts))
 }
 
-fn vocab_fields(
-    context: &mut CardContext<'_>,
-    name: &str,
-    terms: &[vocabulary::Term],
-) -> Result<(Field, Field), CoreError> {
-    let read = read(context, spec(layout::BACK, name))?;
-    Ok(match vocabulary::match_term(&read.text, terms) {
-        Some(Matched { term, confidence }) => {
-            let confidence = confidence * read.confidence.max(0.5);
-            (
-                Field::new(term.arabic, confidence),
+/// Reads the row that prints gender, religion and marital status (right to left) as one
+/// line, which Tesseract reads far better than three short words, and matches its words
+/// against each vocabulary; a vocabulary no word matches is read again in its own zone.
+fn status_row(context: &mut CardContext<'_>) -> Result<[(Field, Field); 3], CoreError> {
+    let row = read(context, &layout::STATUS_ROW)?;
+    let words: Vec<&str> = row.text.split_whitespace().collect();
+    let mut out: [(Field, Field); 3] = Default::default();
+    let vocabularies = [
+        ("gender", vocabulary::GENDERS),
+        ("religion", vocabulary::RELIGIONS),
+        ("marriage", vocabulary::MARITAL_STATUSES),
+    ];
+    for (slot, (name, terms)) in out.iter_mut().zip(vocabularies) {
+        let best = words
+            .iter()
+            .filter_map(|word| vocabulary::match_term(word, terms).map(|m| (m, word)))
+            .max_by(|a, b| a.0.confidence.total_cmp(&b.0.confidence));
+        let found = match best {
+            Some((matched, word)) => Some((
+                matched,
+                row.confidence,
+                vocabulary::closest_spelling(word, terms, matched.term),
+            )),
+            None => {
+                let alone = read(context, spec(layout::BACK, name))?;
+                vocabulary::match_term(&alone.text, terms).map(|m| {
+                    let spelling = vocabulary::closest_spelling(&alone.text, terms, m.term);
+                    (m, alone.confidence, spelling)
+                })
+            }
+        };
+        if let Some((Matched { term, confidence }, read_confidence, spelling)) = found {
+            let confidence = confidence * read_confidence.max(0.5);
+            *slot = (
+                Field::new(spelling, confidence),
                 Field::new(term.english, confidence),
-            )
+            );
         }
-        None => (Field::default(), Field::default()),
-    })
+    }
+    Ok(out)
 }
 
 fn read_back(
@@ -390,9 +414,8 @@ fn read_back(
     let (id_number, facts) = id_field(context, specs)?;
     let (issue_date, issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
     let (expiry_date, expiry_date_arabic) = date_fields(context, specs, "expiry_date", true)?;
-    let (gender, gender_en) = vocab_fields(context, "gender", vocabulary::GENDERS)?;
-    let (religion, religion_en) = vocab_fields(context, "religion", vocabulary::RELIGIONS)?;
-    let (marriage, marriage_en) = vocab_fields(context, "marriage", vocabulary::MARITAL_STATUSES)?;
+    let [(gender, gender_en), (religion, religion_en), (marriage, marriage_en)] =
+        status_row(context)?;
     let mut jobs = Field::default();
     let mut degree = Field::default();
     for line in ["profession_1", "profession_2"] {
@@ -410,12 +433,16 @@ fn read_back(
         }
     }
     let husband = arabic_field(context, specs, "husband_name")?;
-    // Only married women's cards print a husband's name; elsewhere the zone holds pattern.
-    let husband_name = if gender_en.value == "F" && husband.confidence >= 0.5 {
-        husband
-    } else {
-        Field::default()
-    };
+    // Only married women's cards print a husband's name. Elsewhere the zone holds the
+    // background, or the line finder reaches the expiry label below: neither is a name.
+    let is_label = keyword_score(&husband.value, &["البطاقة", "سارية", "حتى"]) >= 0.5;
+    let plausible = husband.value.split(' ').count() >= 2 && husband.confidence >= 0.5;
+    let husband_name =
+        if gender_en.value != "M" && marriage_en.value != "unmarried" && plausible && !is_label {
+            husband
+        } else {
+            Field::default()
+        };
     let back = BackFields {
         id_number,
         issue_date,

@@ -96,6 +96,16 @@ pub fn match_term(read: &str, terms: &[Term]) -> Option<Matched> {
     })
 }
 
+/// Of the printed forms that mean what `matched` means (same English value and gender),
+/// the one nearest to what was read, so a card printing مسيحى is answered مسيحى.
+pub fn closest_spelling(read: &str, terms: &[Term], matched: Term) -> &'static str {
+    terms
+        .iter()
+        .filter(|t| t.english == matched.english && t.gender == matched.gender)
+        .min_by_key(|t| strsim::levenshtein(read, t.arabic))
+        .map_or(matched.arabic, |t| t.arabic)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +125,14 @@ mod tests {
             "married"
         );
         assert_eq!(match_term("انثى", GENDERS).unwrap().term.english, "F");
+    }
+
+    #[test]
+    fn keeps_the_printed_spelling() {
+        let matched = match_term("مسيحى", RELIGIONS).unwrap().term;
+        assert_eq!(closest_spelling("مسيحى", RELIGIONS, matched), "مسيحى");
+        let matched = match_term("أنسة", MARITAL_STATUSES).unwrap().term;
+        assert_eq!(closest_spelling("أنسة", MARITAL_STATUSES, matched), "أنسة");
     }
 
     #[test]
