@@ -141,6 +141,61 @@ impl InkMap {
 }
 
 impl InkMap {
+    /// Centres (card fractions) of the bands of text rows within a column and row range.
+    pub fn row_bands(&self, column: (f32, f32), rows: (f32, f32)) -> Vec<f32> {
+        let (w, h) = (self.width as f32, self.height as f32);
+        let x0 = (column.0.clamp(0.0, 1.0) * w) as u32;
+        let x1 = ((column.1.clamp(0.0, 1.0) * w) as u32).min(self.width);
+        let y0 = (rows.0.clamp(0.0, 1.0) * h) as u32;
+        let y1 = ((rows.1.clamp(0.0, 1.0) * h) as u32).min(self.height);
+        if x1 <= x0 || y1 <= y0 {
+            return Vec::new();
+        }
+        let span = (x1 - x0) as f32;
+        let profile: Vec<f32> = (y0..y1)
+            .map(|y| self.row_ink(y, x0, x1) as f32 / span)
+            .collect();
+        let peak = profile.iter().copied().fold(0.0, f32::max);
+        let threshold = (0.15 * peak).max(0.01);
+        let max_gap = (0.008 * h).max(2.0) as usize;
+        let min_height = 0.015 * h;
+        let mut bands: Vec<(usize, usize)> = Vec::new();
+        for (i, value) in profile.iter().enumerate() {
+            if *value < threshold {
+                continue;
+            }
+            match bands.last_mut() {
+                Some((_, end)) if i - *end <= max_gap + 1 => *end = i,
+                _ => bands.push((i, i)),
+            }
+        }
+        bands
+            .into_iter()
+            .filter(|(start, end)| (end - start) as f32 >= min_height)
+            .map(|(start, end)| (y0 as f32 + (start + end) as f32 / 2.0) / h)
+            .collect()
+    }
+
+    /// The rightmost inked column (card fraction) within a column and row range, ignoring
+    /// columns with only a speck of ink.
+    pub fn right_edge(&self, column: (f32, f32), rows: (f32, f32)) -> Option<f32> {
+        let (w, h) = (self.width as f32, self.height as f32);
+        let x0 = (column.0.clamp(0.0, 1.0) * w) as u32;
+        let x1 = ((column.1.clamp(0.0, 1.0) * w) as u32).min(self.width);
+        let y0 = (rows.0.clamp(0.0, 1.0) * h) as u32;
+        let y1 = ((rows.1.clamp(0.0, 1.0) * h) as u32).min(self.height);
+        let min_ink = ((y1.saturating_sub(y0)) / 60).max(3);
+        (x0..x1)
+            .rev()
+            .find(|&x| {
+                (y0..y1)
+                    .filter(|&y| self.ink[(y * self.width + x) as usize] == 1)
+                    .count() as u32
+                    >= min_ink
+            })
+            .map(|x| x as f32 / w)
+    }
+
     /// The rightmost word of a line: the last run of inked columns before a gap at least
     /// half the line's height. An Arabic line starts at its right end, so this is the
     /// first word, where an address prints its house number.

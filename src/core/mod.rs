@@ -3,6 +3,7 @@
 //! No transport code lives here (no tonic, no tokio): the server and the CLI are thin
 //! layers over [`recognize`].
 
+pub mod align;
 pub mod decode;
 pub mod error;
 pub mod fields;

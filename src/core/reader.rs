@@ -6,6 +6,7 @@
 use image::{imageops, GrayImage, RgbImage};
 
 use super::{
+    align::{self, Alignment},
     error::CoreError,
     fields::{
         national_id::{self, NationalIdFacts},
@@ -42,6 +43,8 @@ const MAX_CARDS: usize = 2;
 struct CardContext<'a> {
     engine: &'a mut Engine,
     ink: InkMap,
+    /// Moves the nominal zones onto this card.
+    alignment: Alignment,
     /// The rectangles read, by line name, for the debug trace.
     boxes: Vec<(&'static str, PixelRect)>,
 }
@@ -154,9 +157,16 @@ fn read_card(
     } else {
         *quad
     };
+    let ink = InkMap::new(&upright);
+    let block = match hypothesis.side {
+        Side::Front => &align::FRONT_BLOCK,
+        Side::Back => &align::BACK_BLOCK,
+    };
+    let alignment = align::align(&ink, block);
     let mut context = CardContext {
         engine,
-        ink: InkMap::new(&upright),
+        ink,
+        alignment,
         boxes: Vec::new(),
     };
     let (fields, facts) = match hypothesis.side {
@@ -167,7 +177,10 @@ fn read_card(
         trace.cards.push(TracedCard {
             image: upright,
             boxes: std::mem::take(&mut context.boxes),
-            note: format!("{hypothesis:?}, outline found {}", quad.found),
+            note: format!(
+                "{hypothesis:?}, outline found {}, {alignment:?}",
+                quad.found
+            ),
         });
     }
     let filled: Vec<f32> = fields
@@ -266,7 +279,7 @@ fn keyword_score(text: &str, keywords: &[&str]) -> f32 {
 }
 
 fn read(context: &mut CardContext<'_>, spec: &LineSpec) -> Result<Recognized, CoreError> {
-    let rect = context.ink.find_line(&spec.zone);
+    let rect = context.ink.find_line(&context.alignment.apply(&spec.zone));
     context.boxes.push((spec.name, rect));
     Ok(context.engine.read_line(spec.model, rect, spec.whitelist)?)
 }
