@@ -136,7 +136,8 @@ fn run_train(
             4..=6 => random_date(&mut rng),
             _ => random_mix(&mut rng),
         };
-        let line_px = rng.gen_range(16.0..64.0);
+        // Small lines are the hard ones (dates under the photo): sample them more often.
+        let line_px = 16.0 + 48.0 * rng.gen::<f32>().powf(1.6);
         let style = Style::random(&mut rng, line_px);
         let Some(line) = render(font, &text, &style, &mut rng) else {
             continue;

@@ -296,9 +296,32 @@ fn group(comps: &[Comp]) -> (Vec<Glyph>, f32, (f32, f32)) {
             }
         }
     }
-    let (tall, small): (Vec<_>, Vec<_>) = pieces
-        .into_iter()
-        .partition(|(g, _)| g.height as f32 >= 0.55 * hh);
+    // Small pieces side by side that together stand as tall as a digit are one glyph
+    // whose strokes came apart (a six drawn as a bar and a short stem, at a small size).
+    // Two zeros never add up to a digit's height, so they stay apart.
+    let is_small = |g: &Glyph| (g.height as f32) < 0.55 * hh;
+    let mut merged = true;
+    while merged {
+        merged = false;
+        'pairs: for i in 0..pieces.len() {
+            for j in i + 1..pieces.len() {
+                let (a, b) = (&pieces[i].0, &pieces[j].0);
+                if !is_small(a) || !is_small(b) {
+                    continue;
+                }
+                let gap = (a.left as i64 - b.right() as i64).max(b.left as i64 - a.right() as i64);
+                let height = a.bottom().max(b.bottom()) - a.top.min(b.top);
+                if (gap as f32) <= 0.12 * hh && height as f32 >= 0.55 * hh {
+                    let (b, area) = pieces.swap_remove(j);
+                    absorb(&mut pieces[i].0, &b);
+                    pieces[i].1 += area;
+                    merged = true;
+                    break 'pairs;
+                }
+            }
+        }
+    }
+    let (tall, small): (Vec<_>, Vec<_>) = pieces.into_iter().partition(|(g, _)| !is_small(g));
     let mut glyphs: Vec<Glyph> = tall.into_iter().map(|(g, _)| g).collect();
 
     // Small marks: fragments of a glyph above them, the zero, or specks.
@@ -310,7 +333,7 @@ fn group(comps: &[Comp]) -> (Vec<Glyph>, f32, (f32, f32)) {
         let compact = area as f32 >= 0.3 * cw * ch && cw <= 1.6 * ch && ch <= 1.8 * cw;
         let zero_like = compact
             && cw.max(ch) >= 0.18 * hh
-            && cy > band.0 + 0.15 * hh
+            && cy > band.0 + 0.33 * hh
             && cy < band.1 + 0.05 * hh;
         let host = glyphs.iter_mut().find(|g| {
             let overlap = g.right().min(piece.right()) as i64 - g.left.max(piece.left) as i64;
@@ -328,7 +351,23 @@ fn group(comps: &[Comp]) -> (Vec<Glyph>, f32, (f32, f32)) {
         match host {
             Some(g) => absorb(g, &piece),
             None if zero_like => zeros.push(piece),
-            None => {}
+            None => {
+                // A loose stroke in the top or bottom of the band right beside a glyph is
+                // part of it: some faces draw the six's bar apart from its stem.
+                let off_mid = cy < band.0 + 0.35 * hh || cy > band.1 - 0.3 * hh;
+                let gap = |g: &Glyph| {
+                    (g.left as i64 - piece.right() as i64)
+                        .max(piece.left as i64 - g.right() as i64)
+                        .max(0)
+                };
+                let near = glyphs
+                    .iter_mut()
+                    .min_by_key(|g| gap(g))
+                    .filter(|g| off_mid && (gap(g) as f32) <= 0.15 * hh);
+                if let Some(g) = near {
+                    absorb(g, &piece);
+                }
+            }
         }
     }
     // A zero broken in two by a light print: pieces overlapping horizontally.
@@ -363,7 +402,8 @@ fn split_touching(glyphs: &mut Vec<Glyph>, labels: &[u32], crop_w: u32, hh: f32)
     let mut ws = tall.clone();
     ws.sort_by(|a, b| a.total_cmp(b));
     // The upper quartile: narrow ones (the one) should not make every glyph look wide.
-    let typical = ws[(ws.len() - 1) * 3 / 4].max(0.3 * hh);
+    // Capped, because in a line of touching glyphs the pairs themselves are the wide ones.
+    let typical = ws[(ws.len() - 1) * 3 / 4].clamp(0.3 * hh, 0.7 * hh);
     let mut out = Vec::with_capacity(glyphs.len() + 2);
     for g in glyphs.drain(..) {
         let w = g.width as f32;
@@ -371,7 +411,7 @@ fn split_touching(glyphs: &mut Vec<Glyph>, labels: &[u32], crop_w: u32, hh: f32)
             out.push(g);
             continue;
         }
-        let k = ((w / typical).round() as u32).clamp(2, 4);
+        let k = ((w / typical).round() as u32).clamp(2, 16);
         // Ink per column and per pixel row range of this glyph's own components.
         let own = |x: u32, y: u32| g.parts.contains(&labels[(y * crop_w + x) as usize]);
         let cols: Vec<u32> = (g.left..g.right())
