@@ -63,6 +63,10 @@ enum Cmd {
         /// Write misread lines, with the segmenter's boxes, as PNGs here.
         #[arg(long)]
         dump: Option<PathBuf>,
+        /// Read development-font lines instead (for tuning: held-out fonts must not be
+        /// used to tune the pipeline).
+        #[arg(long)]
+        dev: bool,
     },
     /// Write a few held-out-font lines and their truth for the model test.
     Fixtures {
@@ -99,7 +103,11 @@ fn main() {
             seed,
             verbose,
             dump,
-        } => run_eval(&cat, &model, lines, seed, verbose, dump.as_deref()),
+            dev,
+        } => {
+            let split = if dev { Split::Dev } else { Split::Holdout };
+            run_eval(&cat, &model, split, lines, seed, verbose, dump.as_deref())
+        }
         Cmd::Fixtures { out, seed } => run_fixtures(&cat, &out, seed),
     }
 }
@@ -124,7 +132,21 @@ fn run_train(
     );
     eprintln!("training fonts ({}):", fonts.len());
     for f in &fonts {
-        eprintln!("  {}", f.label());
+        // The card's zero is a small diamond about half a digit high: show how each face's
+        // zero compares, so its look is known to be covered.
+        let height = |c: char| {
+            let b = f
+                .face
+                .glyph_index(c)
+                .and_then(|g| f.face.glyph_bounding_box(g));
+            b.map(|b| (b.y_max - b.y_min) as f32).unwrap_or(0.0)
+        };
+        eprintln!(
+            "  {:<32} zero/two height {:.2}{}",
+            f.label(),
+            height('٠') / height('٢').max(1.0),
+            if f.bold { ", bold" } else { "" }
+        );
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (mut train_set, mut val_set) = (Samples::default(), Samples::default());
@@ -236,6 +258,7 @@ fn eval_style<R: Rng>(c: &Condition, rng: &mut R) -> Style {
 fn run_eval(
     cat: &FontCatalog,
     model: &PathBuf,
+    split: Split,
     lines: usize,
     seed: u64,
     verbose: bool,
@@ -243,10 +266,11 @@ fn run_eval(
 ) {
     let mut dumped = 0;
     let reader = DigitReader::load(model).expect("load the glyph model");
-    let id_fonts = faces(cat, Split::Holdout, false);
-    let date_fonts = faces(cat, Split::Holdout, true);
+    let id_fonts = faces(cat, split, false);
+    let date_fonts = faces(cat, split, true);
     eprintln!(
-        "held-out fonts: IDs {:?}; dates {:?}",
+        "{} fonts: IDs {:?}; dates {:?}",
+        split.name(),
         id_fonts.iter().map(|f| f.label()).collect::<Vec<_>>(),
         date_fonts.iter().map(|f| f.label()).collect::<Vec<_>>()
     );

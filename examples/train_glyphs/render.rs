@@ -33,6 +33,9 @@ pub(crate) struct Style {
     pub(crate) blur: f32,
     pub(crate) noise: f32,
     pub(crate) jpeg: Option<u8>,
+    /// Draw zeros this tall, in digit heights (the card's zero is a diamond about half a
+    /// digit high; most fonts draw it smaller). `None`: the font's own zero.
+    pub(crate) zero_height: Option<f32>,
 }
 
 impl Style {
@@ -52,6 +55,7 @@ impl Style {
             blur: 0.0,
             noise: 0.0,
             jpeg: None,
+            zero_height: None,
         }
     }
 
@@ -91,6 +95,7 @@ impl Style {
                 rng.gen_range(0.0..10.0)
             },
             jpeg: rng.gen_bool(0.6).then(|| rng.gen_range(35..=95)),
+            zero_height: rng.gen_bool(0.35).then(|| rng.gen_range(0.35..0.6)),
         }
     }
 }
@@ -116,7 +121,8 @@ pub(crate) fn render<R: Rng>(font: &Font, text: &str, s: &Style, rng: &mut R) ->
     );
     let dh = s.digit_px;
     let margin = (dh * 2.0).ceil() + 8.0;
-    let w = (shaped.width * size + 2.0 * margin).ceil() as u32;
+    // Room for zeros drawn larger than the font's.
+    let w = (shaped.width * size * 1.4 + 2.0 * margin).ceil() as u32;
     let h = (dh * 2.2 + 2.0 * margin).ceil() as u32;
     let mut pm = Pixmap::new(w, h)?;
     pm.fill(Color::from_rgba8(s.paper, s.paper, s.paper, 255));
@@ -124,17 +130,23 @@ pub(crate) fn render<R: Rng>(font: &Font, text: &str, s: &Style, rng: &mut R) ->
         pattern(&mut pm, s, rng);
     }
     let baseline = margin + dh * 1.3;
-    let bounds = draw_line(
-        &mut pm,
-        &shaped,
-        size,
-        margin,
-        baseline,
-        Ink {
-            color: Color::from_rgba8(s.ink, s.ink, s.ink, 255),
-            embolden: s.embolden,
-        },
-    )?;
+    let ink = Ink {
+        color: Color::from_rgba8(s.ink, s.ink, s.ink, 255),
+        embolden: s.embolden,
+    };
+    let bounds = match s.zero_height {
+        None => draw_line(&mut pm, &shaped, size, margin, baseline, ink)?,
+        Some(t) => draw_big_zeros(
+            &mut pm,
+            font,
+            text,
+            size,
+            (margin, baseline),
+            s.tracking,
+            t,
+            ink,
+        )?,
+    };
     let mut img = GrayImage::from_fn(w, h, |x, y| {
         Luma([pm.pixel(x, y).map(|p| p.red()).unwrap_or(s.paper)])
     });
@@ -185,6 +197,58 @@ pub(crate) fn render<R: Rng>(font: &Font, text: &str, s: &Style, rng: &mut R) ->
         (bot - top).ceil() as i32,
     );
     Some(Line { image: img, rect })
+}
+
+/// Draws `text` glyph by glyph (digits do not join, so this equals a line), zeros scaled
+/// about their centre to `zero_t` digit heights.
+#[allow(clippy::too_many_arguments)]
+fn draw_big_zeros(
+    pm: &mut Pixmap,
+    font: &Font,
+    text: &str,
+    size: f32,
+    (left, baseline): (f32, f32),
+    tracking: f32,
+    zero_t: f32,
+    ink: Ink,
+) -> Option<tiny_skia::Rect> {
+    let zb = font
+        .face
+        .glyph_index('٠')
+        .and_then(|g| font.face.glyph_bounding_box(g))?;
+    let (z_h, z_cy) = (
+        (zb.y_max - zb.y_min) as f32,
+        (zb.y_max as f32 + zb.y_min as f32) / 2.0,
+    );
+    let scale = (zero_t * font.digit_height / z_h.max(1.0)).clamp(1.0, 3.0);
+    let spacing = Spacing {
+        tracking,
+        word: 0.0,
+    };
+    let mut x = left;
+    let mut all: Option<tiny_skia::Rect> = None;
+    for c in text.chars() {
+        let one = shape_line(font, None, &c.to_string(), false, spacing);
+        let (sz, base) = if c == '٠' {
+            let k = z_cy / font.upem;
+            (size * scale, baseline - k * size + k * size * scale)
+        } else {
+            (size, baseline)
+        };
+        if let Some(r) = draw_line(pm, &one, sz, x, base, ink) {
+            all = Some(match all {
+                None => r,
+                Some(a) => tiny_skia::Rect::from_ltrb(
+                    a.left().min(r.left()),
+                    a.top().min(r.top()),
+                    a.right().max(r.right()),
+                    a.bottom().max(r.bottom()),
+                )?,
+            });
+        }
+        x += one.width * sz;
+    }
+    all
 }
 
 /// A few faint thin curves, the card's security print.

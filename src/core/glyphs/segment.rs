@@ -518,6 +518,36 @@ mod tests {
     }
 
     #[test]
+    fn touching_glyphs_are_cut_at_the_neck() {
+        // Two glyphs joined by a 2-pixel bridge, then three free ones.
+        let img = card_with(&[
+            (20, 15, 14, 24),
+            (34, 25, 2, 2),
+            (36, 15, 14, 24),
+            (60, 15, 14, 24),
+            (80, 15, 14, 24),
+            (100, 15, 14, 24),
+        ]);
+        let s = segment(&img, (0, 0, 300, 60));
+        let lefts: Vec<u32> = s.glyphs.iter().map(|g| g.left).collect();
+        assert_eq!(lefts, vec![20, 35, 60, 80, 100]);
+    }
+
+    #[test]
+    fn strokes_drawn_apart_make_one_glyph() {
+        // A six drawn as a top bar and a short stem that do not touch.
+        let img = card_with(&[
+            (20, 15, 8, 24),
+            (40, 15, 8, 3),
+            (46, 20, 3, 12),
+            (60, 15, 8, 24),
+        ]);
+        let s = segment(&img, (0, 0, 300, 60));
+        assert_eq!(s.glyphs.len(), 3);
+        assert_eq!((s.glyphs[1].left, s.glyphs[1].width), (40, 9));
+    }
+
+    #[test]
     fn thin_long_background_line_is_dropped() {
         let mut img = card_with(&[(20, 15, 8, 24), (40, 15, 8, 24), (60, 15, 8, 24)]);
         // A curve right of the digits, as the card's guilloche draws (not touching them).
