@@ -8,6 +8,7 @@ pub mod decode;
 pub mod error;
 pub mod fields;
 pub mod format;
+pub mod glyphs;
 pub mod layout;
 pub mod limits;
 pub mod lines;
