@@ -32,11 +32,11 @@ struct Args {
         default_value = "/usr/share/tesseract-ocr/5/tessdata"
     )]
     tessdata_dir: PathBuf,
-    /// The project's digit model.
+    /// The project's digit model (the glyph reader's weights).
     #[arg(
         long,
         env = "IDCARD_DIGITS_MODEL",
-        default_value = "models/idcard_digits.traineddata"
+        default_value = "models/idcard_glyphs.bin"
     )]
     digits_model: PathBuf,
     /// Largest accepted upload, in bytes (5 MiB by default).

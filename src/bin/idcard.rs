@@ -57,11 +57,11 @@ struct ModelArgs {
         default_value = "/usr/share/tesseract-ocr/5/tessdata"
     )]
     tessdata_dir: PathBuf,
-    /// The project's digit model.
+    /// The project's digit model (the glyph reader's weights).
     #[arg(
         long,
         env = "IDCARD_DIGITS_MODEL",
-        default_value = "models/idcard_digits.traineddata"
+        default_value = "models/idcard_glyphs.bin"
     )]
     digits_model: PathBuf,
 }
@@ -220,7 +220,8 @@ fn write_trace(
         .unwrap_or_default();
     for (index, card) in trace.cards.iter().enumerate() {
         let mut picture = image::DynamicImage::ImageLuma8(card.image.clone()).into_rgb8();
-        for (_, (left, top, width, height)) in &card.boxes {
+        for (name, (left, top, width, height), text) in &card.boxes {
+            eprintln!("  {name} at ({left}, {top}, {width}x{height}): {text}");
             let rect =
                 Rect::at(*left, *top).of_size((*width).max(1) as u32, (*height).max(1) as u32);
             draw_hollow_rect_mut(&mut picture, rect, image::Rgb([220, 30, 30]));

@@ -46,7 +46,7 @@ struct CardContext<'a> {
     /// Moves the nominal zones onto this card.
     alignment: Alignment,
     /// The rectangles read, by line name, for the debug trace.
-    boxes: Vec<(&'static str, PixelRect)>,
+    boxes: Vec<(&'static str, PixelRect, String)>,
 }
 
 /// What the pipeline saw, for people debugging a misread: each straightened card and
@@ -62,8 +62,8 @@ pub struct Trace {
 pub struct TracedCard {
     /// The upright card as read.
     pub image: GrayImage,
-    /// Line name and rectangle (left, top, width, height).
-    pub boxes: Vec<(&'static str, PixelRect)>,
+    /// Line name, rectangle (left, top, width, height) and the raw text read there.
+    pub boxes: Vec<(&'static str, PixelRect, String)>,
     /// What was decided about the card, in words.
     pub note: String,
 }
@@ -280,8 +280,11 @@ fn keyword_score(text: &str, keywords: &[&str]) -> f32 {
 
 fn read(context: &mut CardContext<'_>, spec: &LineSpec) -> Result<Recognized, CoreError> {
     let rect = context.ink.find_line(&context.alignment.apply(&spec.zone));
-    context.boxes.push((spec.name, rect));
-    Ok(context.engine.read_line(spec.model, rect, spec.whitelist)?)
+    let recognized = context.engine.read_line(spec.model, rect, spec.whitelist)?;
+    context
+        .boxes
+        .push((spec.name, rect, recognized.text.clone()));
+    Ok(recognized)
 }
 
 fn spec(specs: &'static [LineSpec], name: &str) -> &'static LineSpec {

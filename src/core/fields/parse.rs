@@ -5,29 +5,79 @@ use super::{
     national_id::is_real_date,
 };
 
-/// The 14 ASCII digits of a national ID read as `raw`, if exactly 14 digits were read.
+/// The 14 ASCII digits of a national ID read as `raw`. The line's rectangle may catch a
+/// neighbour's glyph or the card's edge at either end, read as a stray digit set apart by
+/// a space: a group of exactly 14 digits wins; else stray groups of one or two digits at
+/// the ends are dropped before the rest must make 14.
 pub fn national_id(raw: &str) -> Option<String> {
-    let digits: String = to_ascii(raw).chars().filter(char::is_ascii_digit).collect();
-    (digits.len() == 14).then_some(digits)
-}
-
-/// A date read as `raw`, as (`yyyy/mm[/dd]` ASCII, the same in Arabic-Indic digits);
-/// `with_day` says whether the card prints a day. `None` unless it is a real date.
-pub fn date(raw: &str, with_day: bool) -> Option<(String, String)> {
     let ascii = to_ascii(raw);
     let groups: Vec<&str> = ascii
         .split(|c: char| !c.is_ascii_digit())
         .filter(|g| !g.is_empty())
         .collect();
-    let joined: String = groups.concat();
-    // Prefer the printed separators; fall back to fixed widths when a '/' was lost.
-    let (year, month, day) = match (groups.as_slice(), with_day) {
-        ([y, m, d], true) if y.len() == 4 => (*y, *m, Some(*d)),
-        ([y, m], false) if y.len() == 4 => (*y, *m, None),
-        (_, true) if joined.len() == 8 => (&joined[..4], &joined[4..6], Some(&joined[6..])),
-        (_, false) if joined.len() == 6 => (&joined[..4], &joined[4..], None),
-        _ => return None,
+    if let Some(whole) = groups.iter().find(|g| g.len() == 14) {
+        return Some(whole.to_string());
+    }
+    let mut inner: &[&str] = &groups;
+    loop {
+        let joined: String = inner.concat();
+        if joined.len() == 14 {
+            return Some(joined);
+        }
+        match inner {
+            [first, rest @ ..] if first.len() <= 2 && joined.len() > 14 => inner = rest,
+            [rest @ .., last] if last.len() <= 2 && joined.len() > 14 => inner = rest,
+            _ => return None,
+        }
+    }
+}
+
+/// A date read as `raw`, as (`yyyy/mm[/dd]` ASCII, the same in Arabic-Indic digits);
+/// `with_day` says whether the card prints a day. `None` unless it is a real date. A stray
+/// glyph caught at either end of the rectangle (a year of five digits, a day of three) is
+/// dropped from that end.
+pub fn date(raw: &str, with_day: bool) -> Option<(String, String)> {
+    let ascii = to_ascii(raw);
+    let parts_wanted = if with_day { 3 } else { 2 };
+    // The token that holds the date's separators; else all digits, by fixed widths.
+    let token = ascii
+        .split_whitespace()
+        .find(|t| t.matches('/').count() == parts_wanted - 1)
+        .map(str::to_string);
+    let (year, month, day): (String, String, Option<String>) = match token {
+        Some(token) => {
+            let parts: Vec<String> = token
+                .split('/')
+                .map(|p| p.chars().filter(char::is_ascii_digit).collect())
+                .collect();
+            let year = parts[0]
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let month = parts[1].clone();
+            let day = with_day.then(|| parts[2].chars().take(2).collect());
+            (year, month, day)
+        }
+        None => {
+            let joined: String = ascii.chars().filter(char::is_ascii_digit).collect();
+            match (joined.len(), with_day) {
+                (8, true) => (
+                    joined[..4].into(),
+                    joined[4..6].into(),
+                    Some(joined[6..].into()),
+                ),
+                (6, false) => (joined[..4].into(), joined[4..].into(), None),
+                _ => return None,
+            }
+        }
     };
+    if year.len() != 4 || month.is_empty() || month.len() > 2 {
+        return None;
+    }
     let year: u32 = year.parse().ok()?;
     let month: u32 = month.parse().ok()?;
     if !(1900..=2100).contains(&year) {
@@ -139,6 +189,15 @@ mod tests {
             Some("29806260123410")
         );
         assert_eq!(national_id("٢٩٨٠٦٢٦"), None);
+        // A stray glyph at either end, set apart by a space.
+        assert_eq!(
+            national_id("٢٩٣٠٩١٣٢٥٠٣٨٠٠ ١").as_deref(),
+            Some("29309132503800")
+        );
+        assert_eq!(
+            national_id("٢ ٢٩٨٠٤١٤٢٣١٥٣٢٨").as_deref(),
+            Some("29804142315328")
+        );
     }
 
     #[test]
@@ -147,6 +206,8 @@ mod tests {
         assert_eq!(date("١٩٨٨٠٦٢٦", true).unwrap().1, "١٩٨٨/٠٦/٢٦");
         assert_eq!(date("٢٠١٨/٠٣", false).unwrap().0, "2018/03");
         assert_eq!(date("١٩٨٨/١٣/٢٦", true), None);
+        assert_eq!(date("٢٠٢٣/٠٢/١٣٠", true).unwrap().0, "2023/02/13");
+        assert_eq!(date("٥ ٢٠١٦/٠٢", false).unwrap().0, "2016/02");
     }
 
     #[test]

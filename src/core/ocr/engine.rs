@@ -8,6 +8,8 @@ use std::{
 use image::GrayImage;
 use leptess::tesseract::TessApi;
 
+use crate::core::glyphs::DigitReader;
+
 /// Which trained model reads a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Model {
@@ -15,7 +17,8 @@ pub enum Model {
     Arabic,
     /// Stock `eng`: the Latin card serial.
     Latin,
-    /// The project's own `idcard_digits`: Arabic-Indic digits of the ID and the dates.
+    /// The project's own glyph reader (`models/idcard_glyphs.bin`, see
+    /// [`crate::core::glyphs`]): Arabic-Indic digits of the ID and the dates.
     Digits,
 }
 
@@ -24,7 +27,7 @@ pub enum Model {
 pub struct ModelPaths {
     /// The directory holding `ara.traineddata` and `eng.traineddata`.
     pub tessdata_dir: PathBuf,
-    /// The project's digit model file, `idcard_digits.traineddata`.
+    /// The project's digit model file, `idcard_glyphs.bin`.
     pub digits_model: PathBuf,
 }
 
@@ -33,7 +36,7 @@ impl ModelPaths {
     pub fn debian_defaults(project_root: &Path) -> Self {
         Self {
             tessdata_dir: PathBuf::from("/usr/share/tesseract-ocr/5/tessdata"),
-            digits_model: project_root.join("models/idcard_digits.traineddata"),
+            digits_model: project_root.join("models/idcard_glyphs.bin"),
         }
     }
 
@@ -61,6 +64,9 @@ pub enum EngineError {
     /// Tesseract refused to load a model.
     #[error("tesseract could not load the {0:?} model from {1}")]
     Init(Model, PathBuf),
+    /// The digit model file is not a model we wrote.
+    #[error("the digit model {0} is unreadable: {1}")]
+    DigitModel(PathBuf, String),
     /// Tesseract refused an image or a setting.
     #[error("tesseract rejected {0}")]
     Rejected(&'static str),
@@ -75,11 +81,14 @@ pub struct Recognized {
     pub confidence: f32,
 }
 
-/// The three models, each a Tesseract handle. `Send`, not `Sync`: one thread at a time.
+/// The three models: two Tesseract handles and the glyph digit reader, plus the card they
+/// read. `Send`, not `Sync`: one thread at a time.
 pub struct Engine {
     arabic: TessApi,
     latin: TessApi,
-    digits: TessApi,
+    digits: DigitReader,
+    /// The digit reader works on pixels, not through Tesseract: it keeps the card here.
+    card: GrayImage,
 }
 
 impl std::fmt::Debug for Engine {
@@ -99,19 +108,16 @@ impl Engine {
             TessApi::new(Some(dir_str), lang)
                 .map_err(|_| EngineError::Init(model, dir.to_path_buf()))
         };
-        let digits_dir = paths.digits_model.parent().unwrap_or(Path::new("."));
-        let digits_lang = paths
-            .digits_model
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .ok_or(EngineError::Init(Model::Digits, paths.digits_model.clone()))?;
+        let digits = DigitReader::load(&paths.digits_model)
+            .map_err(|e| EngineError::DigitModel(paths.digits_model.clone(), e.to_string()))?;
         let mut engine = Self {
             arabic: load(Model::Arabic, &paths.tessdata_dir, "ara")?,
             latin: load(Model::Latin, &paths.tessdata_dir, "eng")?,
-            digits: load(Model::Digits, digits_dir, digits_lang)?,
+            digits,
+            card: GrayImage::new(1, 1),
         };
         // Keep Tesseract from writing debug files or chatter to stderr.
-        for api in [&mut engine.arabic, &mut engine.latin, &mut engine.digits] {
+        for api in [&mut engine.arabic, &mut engine.latin] {
             set(api, "debug_file", "/dev/null")?;
         }
         Ok(engine)
@@ -121,7 +127,8 @@ impl Engine {
     /// rectangle, so the image is not copied again per field.
     pub fn set_image(&mut self, image: &GrayImage) -> Result<(), EngineError> {
         let (width, height) = (image.width() as i32, image.height() as i32);
-        for api in [&mut self.arabic, &mut self.latin, &mut self.digits] {
+        self.card.clone_from(image);
+        for api in [&mut self.arabic, &mut self.latin] {
             api.raw
                 .set_image(image.as_raw(), width, height, 1, width)
                 .map_err(|_| EngineError::Rejected("the image"))?;
@@ -143,7 +150,7 @@ impl Engine {
         let api = match model {
             Model::Arabic => &mut self.arabic,
             Model::Latin => &mut self.latin,
-            Model::Digits => &mut self.digits,
+            Model::Digits => return Ok(self.digits.read_line(&self.card, rect)),
         };
         // 7 = treat the rectangle as one text line.
         set(api, "tessedit_pageseg_mode", "7")?;
