@@ -9,6 +9,7 @@ use super::{
     align::{self, Alignment},
     error::CoreError,
     fields::{
+        crosscheck,
         national_id::{self, NationalIdFacts},
         parse,
         vocabulary::{self, Matched},
@@ -345,8 +346,17 @@ fn read_front(
     context: &mut CardContext<'_>,
 ) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::FRONT;
-    let (id_number, facts) = id_field(context, specs)?;
+    let (mut id_number, mut facts) = id_field(context, specs)?;
     let (mut birthday, mut birthday_arabic) = date_fields(context, specs, "birthday", true)?;
+    // The ID failed its checksum, and the printed birth date fixes it with one digit.
+    if let Some(repaired) = crosscheck::repair_id_with_birth_date(&id_number.value, &birthday.value)
+    {
+        id_number = Field::new(
+            repaired.clone(),
+            (id_number.confidence / 0.3).min(1.0) * 0.8,
+        );
+        facts = national_id::analyze(&repaired);
+    }
     let derived = facts
         .as_ref()
         .filter(|f| f.checksum_valid)
@@ -361,6 +371,11 @@ fn read_front(
         (Some(date), false) if *date == birthday.value => {
             birthday.confidence = birthday.confidence.max(0.95);
             birthday_arabic.confidence = birthday.confidence;
+        }
+        // They disagree: the number, whose check digit holds, is the better witness.
+        (Some(date), false) => {
+            birthday = Field::new(date.clone(), 0.6);
+            birthday_arabic = Field::new(super::fields::digits::to_arabic_indic(date), 0.6);
         }
         _ => {}
     }
@@ -428,8 +443,33 @@ fn read_back(
 ) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::BACK;
     let (id_number, facts) = id_field(context, specs)?;
-    let (issue_date, issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
-    let (expiry_date, expiry_date_arabic) = date_fields(context, specs, "expiry_date", true)?;
+    let (mut issue_date, mut issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
+    let (mut expiry_date, mut expiry_date_arabic) =
+        date_fields(context, specs, "expiry_date", true)?;
+    // The card is valid seven years: an unreadable issue date follows from the expiry
+    // (not the other way: the issue date has no day); agreeing dates are surer.
+    match (issue_date.value.is_empty(), expiry_date.value.is_empty()) {
+        (true, false) => {
+            if let Some(issue) = crosscheck::issue_of(&expiry_date.value) {
+                issue_date = Field::new(issue.clone(), 0.5);
+                issue_date_arabic = Field::new(super::fields::digits::to_arabic_indic(&issue), 0.5);
+            }
+        }
+        (false, false) => {
+            let agree = crosscheck::expiry_month_of(&issue_date.value)
+                .is_some_and(|month| expiry_date.value.starts_with(&month));
+            let factor = if agree { 1.2 } else { 0.6 };
+            for field in [
+                &mut issue_date,
+                &mut issue_date_arabic,
+                &mut expiry_date,
+                &mut expiry_date_arabic,
+            ] {
+                field.confidence = (field.confidence * factor).min(1.0);
+            }
+        }
+        _ => {}
+    }
     let [(gender, gender_en), (religion, religion_en), (marriage, marriage_en)] =
         status_row(context)?;
     let mut jobs = Field::default();

@@ -1,0 +1,95 @@
+//! What one field says about another: the national ID encodes the birth date, the
+//! validity is seven years. Used to choose between readings and to repair a single misread
+//! digit only when an independent reading confirms the repair: never to invent a value.
+
+use super::national_id::checksum_valid;
+
+/// Years a card is valid.
+pub const VALIDITY_YEARS: u32 = 7;
+
+/// Repairs a national ID that fails its checksum with the printed birth date (`yyyy/mm/dd`,
+/// read separately on the front): when writing the printed date into the ID's date digits
+/// changes exactly one digit and makes the checksum hold, two independent readings agree
+/// on the repair. Anything else is left as read.
+pub fn repair_id_with_birth_date(id: &str, printed_birthday: &str) -> Option<String> {
+    if id.len() != 14 || checksum_valid(id) {
+        return None;
+    }
+    let digits: String = printed_birthday
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    if digits.len() != 8 {
+        return None;
+    }
+    let century = match &digits[..2] {
+        "19" => '2',
+        "20" => '3',
+        _ => return None,
+    };
+    let candidate = format!("{century}{}{}", &digits[2..], &id[7..]);
+    let changed = candidate
+        .chars()
+        .zip(id.chars())
+        .filter(|(a, b)| a != b)
+        .count();
+    (changed == 1 && checksum_valid(&candidate)).then_some(candidate)
+}
+
+/// The expiry's year and month implied by an issue date `yyyy/mm`.
+pub fn expiry_month_of(issue: &str) -> Option<String> {
+    let (year, month) = issue.split_once('/')?;
+    let year: u32 = year.parse().ok()?;
+    Some(format!("{:04}/{month}", year + VALIDITY_YEARS))
+}
+
+/// The issue date `yyyy/mm` implied by an expiry `yyyy/mm/dd`.
+pub fn issue_of(expiry: &str) -> Option<String> {
+    let mut parts = expiry.split('/');
+    let year: u32 = parts.next()?.parse().ok()?;
+    let month = parts.next()?;
+    Some(format!("{:04}/{month}", year.checked_sub(VALIDITY_YEARS)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::fields::national_id::check_digit;
+
+    fn valid(first13: &str) -> String {
+        format!("{first13}{}", check_digit(first13).unwrap())
+    }
+
+    #[test]
+    fn repairs_one_date_digit_confirmed_by_the_printed_date() {
+        let id = valid("2880626012345");
+        let mut misread = id.clone().into_bytes();
+        misread[4] = b'9'; // month 06 read as 09
+        let misread = String::from_utf8(misread).unwrap();
+        assert_eq!(
+            repair_id_with_birth_date(&misread, "1988/06/26").as_deref(),
+            Some(id.as_str())
+        );
+    }
+
+    #[test]
+    fn leaves_what_it_cannot_confirm() {
+        let id = valid("2880626012345");
+        assert_eq!(
+            repair_id_with_birth_date(&id, "1988/06/26"),
+            None,
+            "already valid"
+        );
+        let mut two_wrong = id.clone().into_bytes();
+        two_wrong[4] = b'9';
+        two_wrong[10] = b'0' + (two_wrong[10] - b'0' + 1) % 10;
+        let two_wrong = String::from_utf8(two_wrong).unwrap();
+        assert_eq!(repair_id_with_birth_date(&two_wrong, "1988/06/26"), None);
+    }
+
+    #[test]
+    fn validity_is_seven_years() {
+        assert_eq!(expiry_month_of("2016/06").as_deref(), Some("2023/06"));
+        assert_eq!(issue_of("2023/06/06").as_deref(), Some("2016/06"));
+    }
+}
