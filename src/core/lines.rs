@@ -196,8 +196,8 @@ impl InkMap {
             .map(|x| x as f32 / w)
     }
 
-    /// The rightmost word of a line: the last run of inked columns before a gap at least
-    /// half the line's height. An Arabic line starts at its right end, so this is the
+    /// The rightmost word of a line: the last run of inked columns before a word gap
+    /// (a fifth of the line rectangle). An Arabic line starts at its right end, so this is the
     /// first word, where an address prints its house number.
     pub fn rightmost_word(&self, line: PixelRect) -> Option<PixelRect> {
         let (left, top, width, height) = line;
@@ -209,7 +209,8 @@ impl InkMap {
             top.max(0) as u32,
             ((top + height).max(0) as u32).min(self.height),
         );
-        let min_gap = (height / 2).max(4) as u32;
+        // The rectangle is about twice the text height; a word gap is about a third of it.
+        let min_gap = (height / 5).max(4) as u32;
         let mut right_edge = None;
         let mut gap = 0u32;
         for x in (x0..x1).rev() {

@@ -17,7 +17,7 @@ use super::{
     layout::{self, LineSpec, PixelRect},
     lines::InkMap,
     locate::{self, Quad},
-    ocr::{Engine, EngineError, Recognized},
+    ocr::{Engine, EngineError, Model, Recognized},
     orient,
     reading::{BackFields, CardFields, CardReading, Field, FrontFields, Side},
     text::fold_arabic,
@@ -390,10 +390,44 @@ fn read_front(
         last_name: arabic_field(context, specs, "last_name")?,
         birthday,
         birthday_arabic,
-        address: arabic_field(context, specs, "address")?,
+        address: address_field(context)?,
         region: arabic_field(context, specs, "region")?,
     };
     Ok((CardFields::Front(front), facts))
+}
+
+/// The first address line often starts (at its right end) with a house number in
+/// Arabic-Indic digits, which the stock Arabic model cannot read. When the line's first
+/// word reads confidently as one to four digits, it is read with the digit reader and the
+/// rest of the line with the Arabic model.
+fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
+    let spec = spec(layout::FRONT, "address");
+    let line = context.ink.find_line(&context.alignment.apply(&spec.zone));
+    if let Some(word) = context.ink.rightmost_word(line) {
+        let number = context.engine.read_line(Model::Digits, word, None)?;
+        let digits = parse::house_number(&number.text);
+        if let (Some(digits), true) = (digits, number.confidence >= 0.8) {
+            let (left, top, _, height) = line;
+            let rest_rect = (left, top, (word.0 - left).max(1), height);
+            let rest = context.engine.read_line(Model::Arabic, rest_rect, None)?;
+            context
+                .boxes
+                .push(("address_number", word, number.text.clone()));
+            context
+                .boxes
+                .push(("address", rest_rect, rest.text.clone()));
+            let words = parse::arabic_text(&rest.text);
+            if !words.is_empty() {
+                return Ok(Field::new(
+                    format!("{digits} {words}"),
+                    rest.confidence.min(number.confidence),
+                ));
+            }
+        }
+    }
+    let read = context.engine.read_line(spec.model, line, spec.whitelist)?;
+    context.boxes.push((spec.name, line, read.text.clone()));
+    Ok(Field::new(parse::arabic_text(&read.text), read.confidence))
 }
 
 /// Reads the row that prints gender, religion and marital status (right to left) as one

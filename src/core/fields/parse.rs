@@ -135,6 +135,17 @@ pub fn serial(raw: &str) -> Option<String> {
     shape_ok.then_some(fixed)
 }
 
+/// A house number: one to four Arabic-Indic digits and nothing else, as printed.
+pub fn house_number(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let count = digits.chars().count();
+    ((1..=4).contains(&count)
+        && digits
+            .chars()
+            .all(|c| ('\u{0660}'..='\u{0669}').contains(&c)))
+    .then_some(digits)
+}
+
 /// Words that open a qualification or study-status line (the API's `degree`).
 const DEGREE_OPENERS: &[&str] = &[
     "طالب",
