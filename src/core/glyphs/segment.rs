@@ -332,7 +332,9 @@ fn group(comps: &[Comp]) -> (Vec<Glyph>, f32, (f32, f32)) {
         let cy = piece.top as f32 + ch / 2.0;
         let compact = area as f32 >= 0.3 * cw * ch && cw <= 1.6 * ch && ch <= 1.8 * cw;
         let zero_like = compact
-            && cw.max(ch) >= 0.18 * hh
+            // Some faces draw the zero as a dot a seventh of a digit high.
+            && cw.max(ch) >= (0.1 * hh).max(2.0)
+            && area >= 3
             && cy > band.0 + 0.33 * hh
             && cy < band.1 + 0.05 * hh;
         let host = glyphs.iter_mut().find(|g| {
@@ -506,6 +508,14 @@ mod tests {
         let lefts: Vec<u32> = s.glyphs.iter().map(|g| g.left).collect();
         assert_eq!(lefts, vec![20, 36, 50, 90]);
         assert_eq!(s.glyphs[1].height, 8);
+    }
+
+    #[test]
+    fn dot_zero_of_a_seventh_of_a_digit_is_kept() {
+        let img = card_with(&[(20, 15, 8, 24), (34, 26, 4, 4), (44, 15, 8, 24)]);
+        let s = segment(&img, (0, 0, 300, 60));
+        assert_eq!(s.glyphs.len(), 3);
+        assert_eq!(s.glyphs[1].height, 4);
     }
 
     #[test]
