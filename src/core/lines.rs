@@ -196,10 +196,10 @@ impl InkMap {
             .map(|x| x as f32 / w)
     }
 
-    /// The rightmost word of a line: the last run of inked columns before a word gap
-    /// (a fifth of the line rectangle). An Arabic line starts at its right end, so this is the
-    /// first word, where an address prints its house number.
-    pub fn rightmost_word(&self, line: PixelRect) -> Option<PixelRect> {
+    /// The words of a line, left to right: runs of inked columns separated by a word gap
+    /// (a fifth of the line rectangle, which is about twice the text height), each padded
+    /// a little.
+    pub fn words(&self, line: PixelRect) -> Vec<PixelRect> {
         let (left, top, width, height) = line;
         let (x0, x1) = (
             left.max(0) as u32,
@@ -209,29 +209,36 @@ impl InkMap {
             top.max(0) as u32,
             ((top + height).max(0) as u32).min(self.height),
         );
-        // The rectangle is about twice the text height; a word gap is about a third of it.
         let min_gap = (height / 5).max(4) as u32;
-        let mut right_edge = None;
-        let mut gap = 0u32;
-        for x in (x0..x1).rev() {
-            if self.column_has_ink(x, y0, y1) {
-                if right_edge.is_none() {
-                    right_edge = Some(x);
-                }
-                gap = 0;
-            } else if let Some(right) = right_edge {
-                gap += 1;
-                if gap >= min_gap {
-                    let word_left = x + gap;
-                    return (word_left < right).then(|| {
-                        let pad = (height / 8).max(2);
-                        let l = word_left.saturating_sub(pad as u32) as i32;
-                        (l, top, (right as i32 + pad) - l, height)
-                    });
-                }
+        let pad = (height / 8).max(2);
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        for x in x0..x1 {
+            if !self.column_has_ink(x, y0, y1) {
+                continue;
+            }
+            match runs.last_mut() {
+                Some((_, end)) if x - *end <= min_gap => *end = x,
+                _ => runs.push((x, x)),
             }
         }
-        None
+        runs.into_iter()
+            .filter(|(start, end)| end > start)
+            .map(|(start, end)| {
+                let l = (start as i32 - pad).max(0);
+                (
+                    l,
+                    top,
+                    (end as i32 + pad + 1).min(self.width as i32) - l,
+                    height,
+                )
+            })
+            .collect()
+    }
+
+    /// The rightmost word of a line. An Arabic line starts at its right end, so this is
+    /// the first word, where an address prints its house number.
+    pub fn rightmost_word(&self, line: PixelRect) -> Option<PixelRect> {
+        self.words(line).pop()
     }
 }
 
