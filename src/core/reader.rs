@@ -314,10 +314,15 @@ fn id_field(
     let Some(id) = parse::national_id(&read.text) else {
         return Ok((Field::default(), None));
     };
+    // A number whose check digit holds by chance but that cannot be an ID (century 1, a
+    // 31st of February, an unknown governorate) is certainly misread: no answer beats a
+    // confident wrong one. A number that merely fails its checksum is returned as read,
+    // flagged by a low confidence and `checksum_valid: false`, never "fixed" into another.
+    if national_id::checksum_valid(&id) && !national_id::is_well_formed(&id) {
+        return Ok((Field::default(), None));
+    }
     let facts = national_id::analyze(&id);
-    let trusted = facts
-        .as_ref()
-        .is_some_and(|f| f.checksum_valid && f.birth_date.is_some());
+    let trusted = national_id::is_well_formed(&id);
     let confidence = if trusted {
         read.confidence
     } else {

@@ -110,6 +110,14 @@ pub fn checksum_valid(id: &str) -> bool {
     id.len() == 14 && check_digit(&id[..13]).is_some_and(|k| id.as_bytes()[13] == b'0' + k as u8)
 }
 
+/// Whether a 14-digit number can be a national ID at all: its check digit holds, its
+/// century digit is 2 or 3, its birth date is a real date and its governorate code exists.
+/// A number that passes the checksum by chance but fails these is a misreading.
+pub fn is_well_formed(id: &str) -> bool {
+    analyze(id)
+        .is_some_and(|f| f.checksum_valid && f.birth_date.is_some() && f.governorate.is_some())
+}
+
 /// Reads the facts of a 14-digit ASCII national ID; `None` if it is not 14 digits.
 pub fn analyze(id: &str) -> Option<NationalIdFacts> {
     if id.len() != 14 || !id.bytes().all(|b| b.is_ascii_digit()) {
@@ -194,6 +202,15 @@ mod tests {
         assert_eq!(facts.birth_date, None, "2005 is not a leap year");
         assert_eq!(facts.governorate.unwrap().code, "88");
         assert_eq!(facts.gender, Gender::Male);
+    }
+
+    #[test]
+    fn well_formed_needs_more_than_the_checksum() {
+        assert!(is_well_formed(&with_check("2880626012345")));
+        // Century 1 does not exist, whatever the check digit says.
+        assert!(!is_well_formed(&with_check("1350091916394")));
+        // Governorate 99 does not exist.
+        assert!(!is_well_formed(&with_check("2880626992345")));
     }
 
     #[test]

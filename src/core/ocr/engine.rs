@@ -147,6 +147,11 @@ impl Engine {
         rect: crate::core::layout::PixelRect,
         whitelist: Option<&str>,
     ) -> Result<Recognized, EngineError> {
+        // A rectangle outside the image makes leptonica hand Tesseract a null image, which
+        // it does not survive: clip to the card, and read nothing from an empty rectangle.
+        let Some(rect) = clip(rect, self.card.width() as i32, self.card.height() as i32) else {
+            return Ok(Recognized::default());
+        };
         let api = match model {
             Model::Arabic => &mut self.arabic,
             Model::Latin => &mut self.latin,
@@ -156,7 +161,7 @@ impl Engine {
         set(api, "tessedit_pageseg_mode", "7")?;
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
         let (left, top, width, height) = rect;
-        api.set_rectangle(left, top, width.max(1), height.max(1));
+        api.set_rectangle(left, top, width, height);
         let text = api
             .get_utf8_text()
             .map_err(|_| EngineError::Rejected("a recognition result as UTF-8"))?;
@@ -166,6 +171,18 @@ impl Engine {
             confidence,
         })
     }
+}
+
+/// `rect` clipped to a `width` x `height` image; `None` when too little of it is inside.
+fn clip(
+    rect: crate::core::layout::PixelRect,
+    width: i32,
+    height: i32,
+) -> Option<crate::core::layout::PixelRect> {
+    let (left, top, w, h) = rect;
+    let (x0, y0) = (left.clamp(0, width), top.clamp(0, height));
+    let (x1, y1) = ((left + w).clamp(0, width), (top + h).clamp(0, height));
+    (x1 - x0 >= 4 && y1 - y0 >= 4).then_some((x0, y0, x1 - x0, y1 - y0))
 }
 
 fn set(api: &mut TessApi, name: &str, value: &str) -> Result<(), EngineError> {

@@ -1,0 +1,40 @@
+//! The engine on real models: rectangles outside the card never reach Tesseract (a null
+//! image there crashed the process once).
+
+use std::path::PathBuf;
+
+use idcard_ocr::core::ocr::{Engine, Model, ModelPaths};
+use image::{GrayImage, Luma};
+
+fn engine() -> Engine {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    Engine::new(&ModelPaths::debian_defaults(&root)).expect("models load")
+}
+
+#[test]
+fn rectangles_outside_the_card_read_nothing() {
+    let mut engine = engine();
+    engine
+        .set_image(&GrayImage::from_pixel(1000, 631, Luma([240])))
+        .unwrap();
+    for model in [Model::Arabic, Model::Latin, Model::Digits] {
+        for rect in [
+            (-50, -50, 20, 20),
+            (1000, 631, 100, 100),
+            (2000, 10, 50, 50),
+            (10, 10, 0, 0),
+            (998, 300, 100, 30),
+        ] {
+            let read = engine.read_line(model, rect, None).expect("no failure");
+            assert!(read.text.is_empty(), "{model:?} {rect:?}: {:?}", read.text);
+        }
+    }
+}
+
+#[test]
+fn a_missing_model_is_named() {
+    let mut paths = ModelPaths::debian_defaults(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    paths.digits_model = PathBuf::from("/nonexistent/idcard_glyphs.bin");
+    let error = Engine::new(&paths).unwrap_err().to_string();
+    assert!(error.contains("/nonexistent/idcard_glyphs.bin"), "{error}");
+}
