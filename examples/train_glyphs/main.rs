@@ -75,6 +75,9 @@ enum Cmd {
         model: PathBuf,
         #[arg(long, default_value = "tests/fixtures/cards")]
         dir: PathBuf,
+        /// Write each missed field's search rectangle (with a margin) as a PNG here.
+        #[arg(long)]
+        dump: Option<PathBuf>,
     },
     /// Write a few held-out-font lines and their truth for the model test.
     Fixtures {
@@ -117,7 +120,7 @@ fn main() {
             run_eval(&cat, &model, split, lines, seed, verbose, dump.as_deref())
         }
         Cmd::Fixtures { out, seed } => run_fixtures(&cat, &out, seed),
-        Cmd::Cards { model, dir } => run_cards(&model, &dir),
+        Cmd::Cards { model, dir, dump } => run_cards(&model, &dir, dump.as_deref()),
     }
 }
 
@@ -417,7 +420,7 @@ fn run_fixtures(cat: &FontCatalog, out: &PathBuf, seed: u64) {
     eprintln!("wrote {k} fixtures to {}", out.display());
 }
 
-fn run_cards(model: &PathBuf, dir: &std::path::Path) {
+fn run_cards(model: &PathBuf, dir: &std::path::Path, dump: Option<&std::path::Path>) {
     use idcard_ocr::core::{layout, lines::InkMap, locate, reader, reading::Point};
     let reader_model = DigitReader::load(model).expect("load the glyph model");
     let truth = std::fs::read_to_string(dir.join("truth.jsonl")).expect("read truth.jsonl");
@@ -464,6 +467,22 @@ fn run_cards(model: &PathBuf, dir: &std::path::Path) {
                 let ok = got.text == want;
                 exact += ok as usize;
                 let run = reader_model.read_main_run(&upright, rect);
+                if let (Some(d), false) = (dump, run.text == want) {
+                    std::fs::create_dir_all(d).ok();
+                    let (l, t, w, h) = rect;
+                    let m = 20;
+                    let (x0, y0) = ((l - m).max(0) as u32, (t - m).max(0) as u32);
+                    let crop = image::imageops::crop_imm(
+                        &upright,
+                        x0,
+                        y0,
+                        (w + 2 * m) as u32,
+                        (h + 2 * m) as u32,
+                    )
+                    .to_image();
+                    let name = format!("{}-{}.png", file.trim_end_matches(".jpg"), spec.name);
+                    crop.save(d.join(name)).ok();
+                }
                 exact_run += (run.text == want) as usize;
                 println!(
                     "{file} {:<12} {} {want} read {} ({:.2}), main run {}",
