@@ -62,3 +62,37 @@ fn missing_or_foreign_model_is_an_error() {
     assert!(DigitReader::load("/nonexistent/idcard_glyphs.bin").is_err());
     assert!(DigitReader::from_bytes(b"not a model").is_err());
 }
+
+/// A zone reaching into a neighbouring field: a stray group of digits stands left of the
+/// ID after a wide gap. `read_line` keeps it after a space; `read_main_run` drops it.
+#[test]
+fn main_run_drops_a_neighbours_glyphs_beyond_a_wide_gap() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let reader = DigitReader::load(root.join("models/idcard_glyphs.bin")).expect("load the model");
+    let dir = root.join("tests/fixtures/glyph-lines");
+    let truth = std::fs::read_to_string(dir.join("truth.tsv")).expect("read truth.tsv");
+    let row = truth
+        .lines()
+        .find(|l| l.starts_with("clean-00.png"))
+        .expect("clean-00 in truth.tsv");
+    let f: Vec<&str> = row.split('\t').collect();
+    let (l, t, w, h): (i32, i32, i32, i32) = (
+        f[1].parse().unwrap(),
+        f[2].parse().unwrap(),
+        f[3].parse().unwrap(),
+        f[4].parse().unwrap(),
+    );
+    let src = image::open(dir.join(f[0])).expect("open").to_luma8();
+    const SHIFT: u32 = 140;
+    let paper = *src.get_pixel(0, 0);
+    let mut img = image::GrayImage::from_pixel(src.width() + SHIFT, src.height(), paper);
+    image::imageops::replace(&mut img, &src, SHIFT as i64, 0);
+    // The first 50 columns of the line (three digits or so), 90 px left of it.
+    let piece = image::imageops::crop_imm(&src, l as u32, t as u32, 50, h as u32).to_image();
+    image::imageops::replace(&mut img, &piece, (l as u32 + SHIFT - 140) as i64, t as i64);
+    let rect = (l + SHIFT as i32 - 150, t, w + 150, h);
+    let line = reader.read_line(&img, rect);
+    assert!(line.text.contains(' '), "{}", line.text);
+    assert!(line.text.ends_with(f[5]), "{}", line.text);
+    assert_eq!(reader.read_main_run(&img, rect).text, f[5]);
+}

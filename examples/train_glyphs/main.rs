@@ -68,6 +68,17 @@ enum Cmd {
         #[arg(long)]
         dev: bool,
     },
+    /// Read the digit fields of the generated card fixtures (tests/fixtures/cards) the way
+    /// the reader would: warp by the true corners, find each line near its zone, read it.
+    Cards {
+        #[arg(long, default_value = "models/idcard_glyphs.bin")]
+        model: PathBuf,
+        #[arg(long, default_value = "tests/fixtures/cards")]
+        dir: PathBuf,
+        /// Write each missed field's search rectangle (with a margin) as a PNG here.
+        #[arg(long)]
+        dump: Option<PathBuf>,
+    },
     /// Write a few held-out-font lines and their truth for the model test.
     Fixtures {
         #[arg(long, default_value = "tests/fixtures/glyph-lines")]
@@ -109,6 +120,7 @@ fn main() {
             run_eval(&cat, &model, split, lines, seed, verbose, dump.as_deref())
         }
         Cmd::Fixtures { out, seed } => run_fixtures(&cat, &out, seed),
+        Cmd::Cards { model, dir, dump } => run_cards(&model, &dir, dump.as_deref()),
     }
 }
 
@@ -406,4 +418,82 @@ fn run_fixtures(cat: &FontCatalog, out: &PathBuf, seed: u64) {
     }
     std::fs::write(out.join("truth.tsv"), truth).expect("write the truth file");
     eprintln!("wrote {k} fixtures to {}", out.display());
+}
+
+fn run_cards(model: &PathBuf, dir: &std::path::Path, dump: Option<&std::path::Path>) {
+    use idcard_ocr::core::{layout, lines::InkMap, locate, reader, reading::Point};
+    let reader_model = DigitReader::load(model).expect("load the glyph model");
+    let truth = std::fs::read_to_string(dir.join("truth.jsonl")).expect("read truth.jsonl");
+    let (mut n, mut exact, mut exact_run) = (0usize, 0usize, 0usize);
+    for line in truth.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a truth line");
+        let file = v["image"].as_str().unwrap_or_default();
+        let Ok(img) = image::open(dir.join(file)) else {
+            continue; // PDFs: the decoder is the reader's business
+        };
+        let gray = img.to_luma8();
+        for card in v["cards"].as_array().into_iter().flatten() {
+            let c = &card["corners"];
+            let p = |i: usize| Point {
+                x: c[i][0].as_f64().unwrap_or(0.0) as f32,
+                y: c[i][1].as_f64().unwrap_or(0.0) as f32,
+            };
+            let quad = locate::Quad {
+                corners: [p(0), p(1), p(2), p(3)],
+                found: true,
+            };
+            let upright = locate::warp_card(&gray, &quad, reader::CARD_WIDTH, reader::CARD_HEIGHT);
+            let ink = InkMap::new(&upright);
+            let info = &card["card_info"];
+            let front = card["side"].as_str() == Some("front");
+            let specs = if front { layout::FRONT } else { layout::BACK };
+            for spec in specs.iter().filter(|s| s.whitelist == Some("٠١٢٣٤٥٦٧٨٩/")) {
+                let want = match spec.name {
+                    "id_number" => render::to_indic(info["id_number"].as_str().unwrap_or("")),
+                    "birthday" => info["birthday_arabic"].as_str().unwrap_or("").to_string(),
+                    "issue_date" => info["issue_date_arabic"].as_str().unwrap_or("").to_string(),
+                    "expiry_date" => info["expiry_date_arabic"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                    _ => continue,
+                };
+                if want.is_empty() {
+                    continue;
+                }
+                let rect = ink.find_line(&spec.zone);
+                let got = reader_model.read_line(&upright, rect);
+                n += 1;
+                let ok = got.text == want;
+                exact += ok as usize;
+                let run = reader_model.read_main_run(&upright, rect);
+                if let (Some(d), false) = (dump, run.text == want) {
+                    std::fs::create_dir_all(d).ok();
+                    let (l, t, w, h) = rect;
+                    let m = 20;
+                    let (x0, y0) = ((l - m).max(0) as u32, (t - m).max(0) as u32);
+                    let crop = image::imageops::crop_imm(
+                        &upright,
+                        x0,
+                        y0,
+                        (w + 2 * m) as u32,
+                        (h + 2 * m) as u32,
+                    )
+                    .to_image();
+                    let name = format!("{}-{}.png", file.trim_end_matches(".jpg"), spec.name);
+                    crop.save(d.join(name)).ok();
+                }
+                exact_run += (run.text == want) as usize;
+                println!(
+                    "{file} {:<12} {} {want} read {} ({:.2}), main run {}",
+                    spec.name,
+                    if ok { "ok  " } else { "MISS" },
+                    got.text,
+                    got.confidence,
+                    run.text
+                );
+            }
+        }
+    }
+    println!("{exact}/{n} digit fields read exactly; {exact_run}/{n} by the main run");
 }

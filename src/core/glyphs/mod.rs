@@ -95,6 +95,33 @@ impl DigitReader {
         Recognized { text, confidence }
     }
 
+    /// Like [`DigitReader::read_line`], but only the longest run of glyphs between wide
+    /// gaps. A field's search zone often reaches into a neighbour (the back's ID zone picks
+    /// up the issue date's last digit; the expiry zone the words beside it), and those
+    /// glyphs stand apart after a gap; the ID and the dates themselves hold no space.
+    pub fn read_main_run(&self, card: &GrayImage, rect: (i32, i32, i32, i32)) -> Recognized {
+        let (seg, glyphs) = self.read_glyphs(card, rect);
+        let mut best = 0..0;
+        let mut start = 0;
+        for i in 1..=glyphs.len() {
+            let wide = i == glyphs.len() || seg.gaps[i - 1] as f32 > SPACE_GAP * seg.digit_height;
+            if wide {
+                if i - start > best.len() {
+                    best = start..i;
+                }
+                start = i;
+            }
+        }
+        let run = &glyphs[best];
+        if run.is_empty() {
+            return Recognized::default();
+        }
+        Recognized {
+            text: run.iter().map(|g| g.char).collect(),
+            confidence: run.iter().map(|g| g.confidence).fold(1.0f32, f32::min),
+        }
+    }
+
     /// The segmentation and each glyph's reading, left to right.
     pub fn read_glyphs(
         &self,
