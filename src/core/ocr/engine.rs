@@ -155,7 +155,9 @@ impl Engine {
         let api = match model {
             Model::Arabic => &mut self.arabic,
             Model::Latin => &mut self.latin,
-            Model::Digits => return Ok(self.digits.read_line(&self.card, rect)),
+            // The longest run between wide gaps: an ID or a date holds no space, and the
+            // glyphs a search zone catches from a neighbour stand apart.
+            Model::Digits => return Ok(self.digits.read_main_run(&self.card, rect)),
         };
         // 7 = treat the rectangle as one text line.
         set(api, "tessedit_pageseg_mode", "7")?;
