@@ -39,6 +39,15 @@ fn one_photo(c: &mut Criterion) {
     });
 }
 
+fn one_id_line(c: &mut Criterion) {
+    let reader = idcard_ocr::core::glyphs::DigitReader::load(root().join("models/idcard_glyphs.bin")).expect("model");
+    // A committed held-out ID line (tests/fixtures/glyph-lines/truth.tsv: clean-00).
+    let line = image::open(root().join("tests/fixtures/glyph-lines/clean-00.png")).expect("fixture").into_luma8();
+    c.bench_function("read one ID line (digit reader)", |b| {
+        b.iter(|| reader.read_main_run(&line, (42, 53, 245, 30)))
+    });
+}
+
 fn pool_throughput(c: &mut Criterion) {
     let cards: Arc<Vec<Vec<u8>>> = Arc::new(
         [
@@ -78,6 +87,6 @@ fn pool_throughput(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(20));
-    targets = one_photo, pool_throughput
+    targets = one_photo, one_id_line, pool_throughput
 }
 criterion_main!(benches);
