@@ -9,6 +9,7 @@ pub mod canvas;
 pub mod fonts;
 pub mod layout;
 pub mod look;
+pub mod metrics;
 pub mod rng;
 pub mod text;
 
