@@ -26,7 +26,8 @@ modes=(clean degraded)
 for mode in "${modes[@]}"; do
   dir="$DATA/eval/$SPLIT-$mode"
   if [[ ! -f "$dir/truth.tsv" ]]; then
-    "$GEN" --split "$SPLIT" --mode "$mode" --count "$N_EVAL" --seed 4242 --format png \
+    # --recipe 1: the validation sets stay the ones the first run was scored on.
+    "$GEN" --split "$SPLIT" --mode "$mode" --count "$N_EVAL" --seed 4242 --format png --recipe 1 \
       --out "$dir" --split-file "$ROOT/data/font-split.toml"
   fi
   sets+=("$dir")

@@ -149,4 +149,30 @@ impl Canvas {
         }
         out
     }
+
+    /// Horizontal shear about row `y0`: a pixel `d` rows above it moves `k * d` to the right.
+    pub fn shear(&self, k: f32, y0: f32) -> Canvas {
+        let mut out = Canvas::new(self.w, self.h);
+        for y in 0..self.h {
+            let dx = k * (y0 - y as f32);
+            for x in 0..self.w {
+                out.px[y * self.w + x] = self.sample(x as f32 - dx, y as f32);
+            }
+        }
+        out
+    }
+
+    /// Bilinear upscale to `nw` x `nh`.
+    pub fn upscale(&self, nw: usize, nh: usize) -> Canvas {
+        let mut out = Canvas::new(nw, nh);
+        let (sx, sy) = (self.w as f32 / nw as f32, self.h as f32 / nh as f32);
+        for y in 0..nh {
+            for x in 0..nw {
+                let fx = ((x as f32 + 0.5) * sx - 0.5).clamp(0.0, self.w as f32 - 1.0);
+                let fy = ((y as f32 + 0.5) * sy - 0.5).clamp(0.0, self.h as f32 - 1.0);
+                out.px[y * nw + x] = self.sample(fx, fy);
+            }
+        }
+        out
+    }
 }

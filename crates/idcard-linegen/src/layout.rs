@@ -54,6 +54,11 @@ pub struct Layout {
     pub zero: Zero,
     /// Stroke growth (+) or thinning (-) in layout pixels.
     pub morph: i64,
+    /// Glyph width over height factor (wide or narrow digits of the same height).
+    pub glyph_sx: f32,
+    /// Horizontal shear: x moves by `shear` times the height above the baseline (slanted
+    /// prints, perspective).
+    pub shear: f32,
 }
 
 /// The height of the font's full-size digits at a scale of 100 px, from the bounds of a few
@@ -134,7 +139,10 @@ pub fn render(face: &Face, text: &str, lay: &Layout) -> Option<Canvas> {
         }
         let gs = lay.glyph_scale.get(i).copied().unwrap_or(1.0);
         let dy = lay.glyph_dy.get(i).copied().unwrap_or(0.0) * DIGIT_H;
-        let scale = PxScale::from(px * gs);
+        let scale = PxScale {
+            x: px * gs * lay.glyph_sx,
+            y: px * gs,
+        };
         let id = font.glyph_id(ch);
         let mut adv = font.as_scaled(scale).h_advance(id);
         if ch == '\u{660}' && !matches!(lay.zero, Zero::Font) {
@@ -156,6 +164,9 @@ pub fn render(face: &Face, text: &str, lay: &Layout) -> Option<Canvas> {
         x += adv + lay.tracking * DIGIT_H + jitter;
     }
     canvas.morph(lay.morph);
+    if lay.shear != 0.0 {
+        canvas = canvas.shear(lay.shear, baseline);
+    }
     let (x0, y0, x1, y1) = canvas.ink_bounds(0.08)?;
     Some(canvas.crop(x0 as i64, y0 as i64, x1 - x0, y1 - y0))
 }

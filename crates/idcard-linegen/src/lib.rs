@@ -75,7 +75,7 @@ fn random_zero(rng: &mut Rng) -> Zero {
     }
 }
 
-fn random_layout(rng: &mut Rng, n: usize, mode: Mode) -> Layout {
+fn random_layout(rng: &mut Rng, n: usize, mode: Mode, recipe: u32) -> Layout {
     if mode != Mode::Mixed {
         // Evaluation lines show each font as it is: its own glyphs, spacing and weight.
         return Layout {
@@ -86,6 +86,8 @@ fn random_layout(rng: &mut Rng, n: usize, mode: Mode) -> Layout {
             space: rng.range(0.35, 0.8),
             zero: Zero::Font,
             morph: 0,
+            glyph_sx: 1.0,
+            shear: 0.0,
         };
     }
     let jitter = rng.chance(0.5);
@@ -103,6 +105,17 @@ fn random_layout(rng: &mut Rng, n: usize, mode: Mode) -> Layout {
         },
         // Mostly bolder (the card's face is bold), sometimes thinner.
         morph: *rng.pick(&[-1, 0, 0, 1, 1, 2, 2, 3, 4]),
+        // Recipe 2 draws these last, so recipe 1 lines stay exactly as they were.
+        glyph_sx: if recipe >= 2 && rng.chance(0.5) {
+            rng.range(0.8, 1.3)
+        } else {
+            1.0
+        },
+        shear: if recipe >= 2 && rng.chance(0.3) {
+            rng.range(-0.15, 0.15)
+        } else {
+            0.0
+        },
     }
 }
 
@@ -145,8 +158,13 @@ fn look_for(mode: Mode, rng: &mut Rng, w: usize, h: usize) -> Look {
     }
 }
 
+/// Which generation recipe: 1 is what the first model was trained on; 2 adds per-glyph width
+/// changes, shear and low-resolution captures (upscaled). Kept selectable so every shipped
+/// model's data can be rendered again.
+pub const LATEST_RECIPE: u32 = 2;
+
 /// Renders line number `index` of a run with `seed`, in one of `faces`.
-pub fn generate(faces: &[Face], seed: u64, index: u64, mode: Mode) -> Line {
+pub fn generate(faces: &[Face], seed: u64, index: u64, mode: Mode, recipe: u32) -> Line {
     let mut rng = Rng::fork(seed, index);
     loop {
         let face = rng.pick(faces);
@@ -155,11 +173,20 @@ pub fn generate(faces: &[Face], seed: u64, index: u64, mode: Mode) -> Line {
             continue;
         }
         let text = text::to_arabic_indic(&ascii);
-        let lay = random_layout(&mut rng, text.chars().count(), mode);
+        let lay = random_layout(&mut rng, text.chars().count(), mode, recipe);
         let Some(ink) = layout::render(face, &text, &lay) else {
             continue;
         };
-        let cov = frame(&ink, &mut rng, mode);
+        let mut cov = frame(&ink, &mut rng, mode);
+        if recipe >= 2 && mode == Mode::Mixed && rng.chance(0.15) {
+            // A low-resolution capture, upscaled: soft, blocky strokes.
+            let f = rng.range(0.45, 0.8);
+            let small = cov.resize(
+                ((cov.w as f32 * f) as usize).max(2),
+                ((cov.h as f32 * f) as usize).max(2),
+            );
+            cov = small.upscale(cov.w, cov.h);
+        }
         let look = look_for(mode, &mut rng, cov.w, cov.h);
         let image = look::apply(&cov, &look, &mut rng);
         return Line {
@@ -181,7 +208,7 @@ pub fn generate_serial(faces: &[Face], seed: u64, index: u64, mode: Mode) -> Lin
     for _ in 0..7 {
         text.push((b'0' + rng.int(0, 9) as u8) as char);
     }
-    let lay = random_layout(&mut rng, text.len(), mode);
+    let lay = random_layout(&mut rng, text.len(), mode, 1);
     let ink = layout::render(face, &text, &lay).expect("serial glyphs render");
     let cov = frame(&ink, &mut rng, mode);
     let look = look_for(mode, &mut rng, cov.w, cov.h);

@@ -3,7 +3,7 @@
 //! ```text
 //! idcard-linegen --split train|val|holdout --mode mixed|clean|degraded --count N --seed S
 //!                --out DIR [--format tif|png] [--chunk 100] [--script arabic|latin]
-//!                [--split-file data/font-split.toml] [--list-fonts]
+//!                [--split-file data/font-split.toml] [--recipe 2] [--list-fonts]
 //! ```
 //! `tif`: multi-page grey TIFF chunks with line box files, what `tesseract ... lstm.train`
 //! reads. `png`: one RGB PNG a line plus `truth.tsv` (file, text, font), for evaluation.
@@ -27,6 +27,7 @@ struct Args {
     script: Script,
     split_file: PathBuf,
     list_fonts: bool,
+    recipe: u32,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -41,6 +42,7 @@ fn parse_args() -> Result<Args, String> {
         script: Script::Arabic,
         split_file: PathBuf::from("data/font-split.toml"),
         list_fonts: false,
+        recipe: idcard_linegen::LATEST_RECIPE,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -66,6 +68,7 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--split-file" => a.split_file = PathBuf::from(&v),
+            "--recipe" => a.recipe = v.parse().map_err(|_| bad())?,
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -136,7 +139,7 @@ fn run(a: &Args) -> Result<(), String> {
     }
     std::fs::create_dir_all(&a.out).map_err(|e| e.to_string())?;
     let make = |i: u64| match a.script {
-        Script::Arabic => generate(&faces, a.seed, i, a.mode),
+        Script::Arabic => generate(&faces, a.seed, i, a.mode, a.recipe),
         Script::Latin => generate_serial(&faces, a.seed, i, a.mode),
     };
     if a.tif {
