@@ -8,7 +8,11 @@
 #   training/train-digits.sh eval [MODEL_DIR]  # held-out report (see eval-digits.sh)
 #
 # Knobs (environment): DIGITS_DATA (scratch dir, default /work/digits-data), RUN (name of the
-# training run, default run1), N_TRAIN, N_VAL, SEED, NET_SPEC, LEARNING_RATE, MAX_ITERATIONS.
+# training run, default run1), TRAIN_SET (name of the rendered training set, default train),
+# RECIPE (generator recipe, see idcard-linegen), N_TRAIN, N_VAL, SEED, NET_SPEC, LEARNING_RATE,
+# MAX_ITERATIONS, START_FROM (a float checkpoint to continue from when the run has none yet),
+# RESET_LR (when resuming: set every layer's learning rate to this value, e.g. a lower one for
+# a final annealing phase).
 # Everything runs on one thread (OMP_THREAD_LIMIT=1): the machine is shared.
 set -euo pipefail
 
@@ -18,6 +22,8 @@ RUN="${RUN:-run1}"
 N_TRAIN="${N_TRAIN:-30000}"
 N_VAL="${N_VAL:-600}"
 SEED="${SEED:-1}"
+TRAIN_SET="${TRAIN_SET:-train}"
+RECIPE="${RECIPE:-2}"
 # The ~58k-weight net that learned in the previous trial (see docs/digit-training-notes.md);
 # a 367k-weight one had not started after 26 minutes.
 NET_SPEC="${NET_SPEC:-[1,36,0,1 Ct3,3,16 Mp3,3 Lfys32 Lbx64 O1c14]}"
@@ -38,13 +44,13 @@ build() {
 }
 
 # Renders one split as multi-page TIFF chunks with box files, then makes the .lstmf files.
-render_tif() { # name split count seed
+render_tif() { # name split count seed recipe
   local dir="$DATA/$1"
   if [[ -f "$dir/.done" ]]; then log "$1: already rendered"; return; fi
   rm -rf "$dir" && mkdir -p "$dir"
   log "$1: rendering $3 lines ($2 fonts)"
   "$GEN" --split "$2" --mode mixed --count "$3" --seed "$4" --format tif --out "$dir" \
-    --split-file "$ROOT/data/font-split.toml"
+    --recipe "$5" --split-file "$ROOT/data/font-split.toml"
   log "$1: lstm.train"
   for tif in "$dir"/chunk_*.tif; do
     tesseract "$tif" "${tif%.tif}" --psm 13 lstm.train >/dev/null 2>&1
@@ -61,15 +67,16 @@ make_lang() {
   echo "# no radicals: digits and '/' only" > "$LANGDIR/script/radical-stroke.txt"
   printf '%s\n' '٠١٢٣٤٥٦٧٨٩ /' > "$LANGDIR/chars.txt"
   unicharset_extractor --output_unicharset "$LANGDIR/unicharset" --norm_mode 1 \
-    "$LANGDIR/chars.txt" "$DATA/train/labels.txt"
+    "$LANGDIR/chars.txt" "$DATA/$TRAIN_SET/labels.txt"
   combine_lang_model --input_unicharset "$LANGDIR/unicharset" --script_dir "$LANGDIR/script" \
     --output_dir "$LANGDIR" --lang "$LANG_NAME" --pass_through_recoder
 }
 
 data() {
   build
-  render_tif train train "$N_TRAIN" "$SEED"
-  render_tif val val "$N_VAL" $((SEED + 1000))
+  render_tif "$TRAIN_SET" train "$N_TRAIN" "$SEED" "$RECIPE"
+  # The validation lines lstmtraining scores itself on: fixed, recipe 1.
+  render_tif val val "$N_VAL" 1001 1
   make_lang
 }
 
@@ -79,6 +86,13 @@ train() {
   if [[ -f "$CKPT/${LANG_NAME}_checkpoint" ]]; then
     log "resuming from $CKPT/${LANG_NAME}_checkpoint"
     resume=(--continue_from "$CKPT/${LANG_NAME}_checkpoint")
+    if [[ -n "${RESET_LR:-}" ]]; then
+      log "learning rate reset to $RESET_LR"
+      resume+=(--learning_rate "$RESET_LR" --reset_learning_rate)
+    fi
+  elif [[ -n "${START_FROM:-}" ]]; then
+    log "starting from $START_FROM (continued on $TRAIN_SET)"
+    resume=(--continue_from "$START_FROM")
   else
     resume=(--net_spec "$NET_SPEC" --learning_rate "$LEARNING_RATE")
   fi
@@ -87,7 +101,7 @@ train() {
   lstmtraining "${resume[@]}" \
     --traineddata "$STARTER" \
     --model_output "$CKPT/$LANG_NAME" \
-    --train_listfile "$DATA/train/list.txt" \
+    --train_listfile "$DATA/$TRAIN_SET/list.txt" \
     --eval_listfile "$DATA/val/list.txt" \
     --max_iterations "$MAX_ITERATIONS" \
     --target_error_rate 0.0001 \
