@@ -40,9 +40,13 @@ fn one_photo(c: &mut Criterion) {
 }
 
 fn one_id_line(c: &mut Criterion) {
-    let reader = idcard_ocr::core::glyphs::DigitReader::load(root().join("models/idcard_glyphs.bin")).expect("model");
+    let reader =
+        idcard_ocr::core::glyphs::DigitReader::load(root().join("models/idcard_glyphs.bin"))
+            .expect("model");
     // A committed held-out ID line (tests/fixtures/glyph-lines/truth.tsv: clean-00).
-    let line = image::open(root().join("tests/fixtures/glyph-lines/clean-00.png")).expect("fixture").into_luma8();
+    let line = image::open(root().join("tests/fixtures/glyph-lines/clean-00.png"))
+        .expect("fixture")
+        .into_luma8();
     c.bench_function("read one ID line (digit reader)", |b| {
         b.iter(|| reader.read_main_run(&line, (42, 53, 245, 30)))
     });

@@ -39,6 +39,14 @@ struct Args {
         default_value = "models/idcard_glyphs.bin"
     )]
     digits_model: PathBuf,
+    /// The project's Tesseract digit model, asked when the digit reader's answer breaks
+    /// the card's rules.
+    #[arg(
+        long,
+        env = "IDCARD_TESSERACT_DIGITS_MODEL",
+        default_value = "models/idcard_digits.traineddata"
+    )]
+    tesseract_digits_model: PathBuf,
     /// Largest accepted upload, in bytes (5 MiB by default).
     #[arg(long, env = "IDCARD_MAX_UPLOAD_BYTES", default_value_t = 5 * 1024 * 1024)]
     max_upload_bytes: usize,
@@ -86,6 +94,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
     let paths = ModelPaths {
         tessdata_dir: args.tessdata_dir,
         digits_model: args.digits_model,
+        tesseract_digits_model: args.tesseract_digits_model,
     };
     // Fail fast: a missing model is a configuration error, not a per-call one.
     let pool = Arc::new(EnginePool::start(&paths, engines)?);

@@ -64,6 +64,14 @@ struct ModelArgs {
         default_value = "models/idcard_glyphs.bin"
     )]
     digits_model: PathBuf,
+    /// The project's Tesseract digit model, asked when the digit reader's answer breaks
+    /// the card's rules.
+    #[arg(
+        long,
+        env = "IDCARD_TESSERACT_DIGITS_MODEL",
+        default_value = "models/idcard_digits.traineddata"
+    )]
+    tesseract_digits_model: PathBuf,
 }
 
 impl ModelArgs {
@@ -71,6 +79,7 @@ impl ModelArgs {
         ModelPaths {
             tessdata_dir: self.tessdata_dir.clone(),
             digits_model: self.digits_model.clone(),
+            tesseract_digits_model: self.tesseract_digits_model.clone(),
         }
     }
 }

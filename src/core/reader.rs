@@ -280,11 +280,32 @@ fn keyword_score(text: &str, keywords: &[&str]) -> f32 {
 }
 
 fn read(context: &mut CardContext<'_>, spec: &LineSpec) -> Result<Recognized, CoreError> {
+    Ok(read_at(context, spec)?.0)
+}
+
+/// Reads a line and says where it was found, for a second reading of the same place.
+fn read_at(
+    context: &mut CardContext<'_>,
+    spec: &LineSpec,
+) -> Result<(Recognized, PixelRect), CoreError> {
     let rect = context.ink.find_line(&context.alignment.apply(&spec.zone));
     let recognized = context.engine.read_line(spec.model, rect, spec.whitelist)?;
     context
         .boxes
         .push((spec.name, rect, recognized.text.clone()));
+    Ok((recognized, rect))
+}
+
+/// The Tesseract digit model's reading of a digit line the glyph reader got wrong.
+fn second_opinion(
+    context: &mut CardContext<'_>,
+    name: &'static str,
+    rect: PixelRect,
+) -> Result<Recognized, CoreError> {
+    let recognized = context
+        .engine
+        .read_line(Model::DigitsTesseract, rect, None)?;
+    context.boxes.push((name, rect, recognized.text.clone()));
     Ok(recognized)
 }
 
@@ -310,7 +331,15 @@ fn id_field(
     context: &mut CardContext<'_>,
     specs: &'static [LineSpec],
 ) -> Result<(Field, Option<NationalIdFacts>), CoreError> {
-    let read = read(context, spec(specs, "id_number"))?;
+    let (mut read, rect) = read_at(context, spec(specs, "id_number"))?;
+    // Two digit readers, the card's rules deciding: the glyph reader first; when its
+    // number is not a well-formed ID, Tesseract's reading of the same line if that is.
+    if !parse::national_id(&read.text).is_some_and(|id| national_id::is_well_formed(&id)) {
+        let other = second_opinion(context, "id_number (tesseract)", rect)?;
+        if parse::national_id(&other.text).is_some_and(|id| national_id::is_well_formed(&id)) {
+            read = other;
+        }
+    }
     let Some(id) = parse::national_id(&read.text) else {
         return Ok((Field::default(), None));
     };
@@ -337,7 +366,11 @@ fn date_fields(
     name: &str,
     with_day: bool,
 ) -> Result<(Field, Field), CoreError> {
-    let read = read(context, spec(specs, name))?;
+    let (mut read, rect) = read_at(context, spec(specs, name))?;
+    if parse::date(&read.text, with_day).is_none() {
+        // The glyph reader's date does not parse: ask the Tesseract digit model.
+        read = second_opinion(context, "date (tesseract)", rect)?;
+    }
     Ok(match parse::date(&read.text, with_day) {
         Some((ascii, arabic)) => (
             Field::new(ascii, read.confidence),

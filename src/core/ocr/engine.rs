@@ -20,6 +20,9 @@ pub enum Model {
     /// The project's own glyph reader (`models/idcard_glyphs.bin`, see
     /// [`crate::core::glyphs`]): Arabic-Indic digits of the ID and the dates.
     Digits,
+    /// The project's Tesseract LSTM for the same lines (`models/idcard_digits.traineddata`):
+    /// the second opinion when the glyph reader's answer breaks the card's rules.
+    DigitsTesseract,
 }
 
 /// Where the models live.
@@ -29,6 +32,8 @@ pub struct ModelPaths {
     pub tessdata_dir: PathBuf,
     /// The project's digit model file, `idcard_glyphs.bin`.
     pub digits_model: PathBuf,
+    /// The project's Tesseract digit model, `idcard_digits.traineddata`.
+    pub tesseract_digits_model: PathBuf,
 }
 
 impl ModelPaths {
@@ -37,6 +42,7 @@ impl ModelPaths {
         Self {
             tessdata_dir: PathBuf::from("/usr/share/tesseract-ocr/5/tessdata"),
             digits_model: project_root.join("models/idcard_glyphs.bin"),
+            tesseract_digits_model: project_root.join("models/idcard_digits.traineddata"),
         }
     }
 
@@ -46,6 +52,7 @@ impl ModelPaths {
             self.tessdata_dir.join("ara.traineddata"),
             self.tessdata_dir.join("eng.traineddata"),
             self.digits_model.clone(),
+            self.tesseract_digits_model.clone(),
         ] {
             if !file.is_file() {
                 return Err(EngineError::MissingModel(file));
@@ -87,6 +94,7 @@ pub struct Engine {
     arabic: TessApi,
     latin: TessApi,
     digits: DigitReader,
+    digits_tesseract: TessApi,
     /// The digit reader works on pixels, not through Tesseract: it keeps the card here.
     card: GrayImage,
 }
@@ -110,14 +118,29 @@ impl Engine {
         };
         let digits = DigitReader::load(&paths.digits_model)
             .map_err(|e| EngineError::DigitModel(paths.digits_model.clone(), e.to_string()))?;
+        let tess_digits = &paths.tesseract_digits_model;
+        let tess_digits_dir = tess_digits.parent().unwrap_or(Path::new("."));
+        let tess_digits_lang =
+            tess_digits
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .ok_or(EngineError::Init(
+                    Model::DigitsTesseract,
+                    tess_digits.clone(),
+                ))?;
         let mut engine = Self {
             arabic: load(Model::Arabic, &paths.tessdata_dir, "ara")?,
             latin: load(Model::Latin, &paths.tessdata_dir, "eng")?,
             digits,
+            digits_tesseract: load(Model::DigitsTesseract, tess_digits_dir, tess_digits_lang)?,
             card: GrayImage::new(1, 1),
         };
         // Keep Tesseract from writing debug files or chatter to stderr.
-        for api in [&mut engine.arabic, &mut engine.latin] {
+        for api in [
+            &mut engine.arabic,
+            &mut engine.latin,
+            &mut engine.digits_tesseract,
+        ] {
             set(api, "debug_file", "/dev/null")?;
         }
         Ok(engine)
@@ -128,7 +151,11 @@ impl Engine {
     pub fn set_image(&mut self, image: &GrayImage) -> Result<(), EngineError> {
         let (width, height) = (image.width() as i32, image.height() as i32);
         self.card.clone_from(image);
-        for api in [&mut self.arabic, &mut self.latin] {
+        for api in [
+            &mut self.arabic,
+            &mut self.latin,
+            &mut self.digits_tesseract,
+        ] {
             api.raw
                 .set_image(image.as_raw(), width, height, 1, width)
                 .map_err(|_| EngineError::Rejected("the image"))?;
@@ -158,6 +185,7 @@ impl Engine {
             // The longest run between wide gaps: an ID or a date holds no space, and the
             // glyphs a search zone catches from a neighbour stand apart.
             Model::Digits => return Ok(self.digits.read_main_run(&self.card, rect)),
+            Model::DigitsTesseract => &mut self.digits_tesseract,
         };
         // 7 = treat the rectangle as one text line.
         set(api, "tessedit_pageseg_mode", "7")?;
