@@ -19,8 +19,13 @@ packages=(
   clang libclang-dev pkg-config protobuf-compiler build-essential curl ca-certificates
 )
 if $want_test; then
+  # Python and Node may come from elsewhere (pyenv, nodesource): ask Debian only for
+  # what is missing as a command, or its packages would fight the existing install.
+  command -v python3 >/dev/null 2>&1 || packages+=(python3)
+  python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
   packages+=(
-    python3 python3-pip nodejs npm redis-server
+    redis-server
     # Fonts the card generator and the digit-model training draw with.
     fonts-arabeyes fonts-hosny-amiri fonts-kacst fonts-kacst-one fonts-noto-core
     fonts-sil-scheherazade fonts-sil-lateef fonts-sil-harmattan fonts-farsiweb
