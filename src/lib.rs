@@ -11,6 +11,7 @@ pub mod core;
 pub mod grpc;
 pub mod harness;
 pub mod metrics;
+pub mod model_args;
 
 /// Code generated from `proto/idcard/v1/idcard.proto`.
 #[allow(missing_docs, unreachable_pub, clippy::all)]

@@ -1,15 +1,13 @@
 //! `idcard-server`: the gRPC service. Configuration and wiring only; see the library.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use clap::Parser;
 use idcard_ocr::{
-    core::{
-        ocr::{EnginePool, ModelPaths},
-        ImageLimits,
-    },
+    core::{ocr::EnginePool, ImageLimits},
     grpc::{self, service::ServiceLimits, ServerConfig},
     metrics::{self, Metrics},
+    model_args::ModelArgs,
 };
 
 /// Reads Egyptian national ID cards over gRPC (idcard.v1.IdCardService).
@@ -25,28 +23,8 @@ struct Args {
     /// Tesseract engines in the pool (default: the number of cores).
     #[arg(long, env = "IDCARD_ENGINES")]
     engines: Option<usize>,
-    /// Directory holding Tesseract's ara and eng models.
-    #[arg(
-        long,
-        env = "IDCARD_TESSDATA_DIR",
-        default_value = "/usr/share/tesseract-ocr/5/tessdata"
-    )]
-    tessdata_dir: PathBuf,
-    /// The project's digit model (the glyph reader's weights).
-    #[arg(
-        long,
-        env = "IDCARD_DIGITS_MODEL",
-        default_value = "models/idcard_glyphs.bin"
-    )]
-    digits_model: PathBuf,
-    /// The project's Tesseract digit model, asked when the digit reader's answer breaks
-    /// the card's rules.
-    #[arg(
-        long,
-        env = "IDCARD_TESSERACT_DIGITS_MODEL",
-        default_value = "models/idcard_digits.traineddata"
-    )]
-    tesseract_digits_model: PathBuf,
+    #[command(flatten)]
+    models: ModelArgs,
     /// Largest accepted upload, in bytes (5 MiB by default).
     #[arg(long, env = "IDCARD_MAX_UPLOAD_BYTES", default_value_t = 5 * 1024 * 1024)]
     max_upload_bytes: usize,
@@ -91,11 +69,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
     let engines = args
         .engines
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let paths = ModelPaths {
-        tessdata_dir: args.tessdata_dir,
-        digits_model: args.digits_model,
-        tesseract_digits_model: args.tesseract_digits_model,
-    };
+    let paths = args.models.paths();
     // Fail fast: a missing model is a configuration error, not a per-call one.
     let pool = Arc::new(EnginePool::start(&paths, engines)?);
     tracing::info!(engines, "engine pool ready");

@@ -5,13 +5,11 @@ use std::{path::PathBuf, process::ExitCode, sync::Arc};
 use clap::{Parser, Subcommand};
 use idcard_ocr::{
     api_json,
-    core::{
-        self,
-        ocr::{EnginePool, ModelPaths},
-        ImageLimits, Reason,
-    },
+    core::{self, ocr::EnginePool, ImageLimits, Reason},
     grpc::convert,
-    harness, pb,
+    harness,
+    model_args::ModelArgs,
+    pb,
 };
 
 /// Reads Egyptian national ID cards and prints the cloud API's JSON.
@@ -46,42 +44,6 @@ struct EvalArgs {
     json: Option<PathBuf>,
     #[command(flatten)]
     models: ModelArgs,
-}
-
-#[derive(Debug, Clone, clap::Args)]
-struct ModelArgs {
-    /// Directory holding Tesseract's ara and eng models.
-    #[arg(
-        long,
-        env = "IDCARD_TESSDATA_DIR",
-        default_value = "/usr/share/tesseract-ocr/5/tessdata"
-    )]
-    tessdata_dir: PathBuf,
-    /// The project's digit model (the glyph reader's weights).
-    #[arg(
-        long,
-        env = "IDCARD_DIGITS_MODEL",
-        default_value = "models/idcard_glyphs.bin"
-    )]
-    digits_model: PathBuf,
-    /// The project's Tesseract digit model, asked when the digit reader's answer breaks
-    /// the card's rules.
-    #[arg(
-        long,
-        env = "IDCARD_TESSERACT_DIGITS_MODEL",
-        default_value = "models/idcard_digits.traineddata"
-    )]
-    tesseract_digits_model: PathBuf,
-}
-
-impl ModelArgs {
-    fn paths(&self) -> ModelPaths {
-        ModelPaths {
-            tessdata_dir: self.tessdata_dir.clone(),
-            digits_model: self.digits_model.clone(),
-            tesseract_digits_model: self.tesseract_digits_model.clone(),
-        }
-    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -46,17 +46,28 @@ fn decode_jpeg(bytes: &[u8], limits: &ImageLimits) -> Result<DynamicImage, CoreE
     if !jpeg_is_complete(bytes) {
         return Err(CORRUPT);
     }
-    let mut decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(|_| CORRUPT)?;
+    let decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(|_| CORRUPT)?;
+    decode_checked(decoder, limits, "JPEG")
+}
+
+/// Checks the header's dimensions, caps the decoder's allocations, decodes, and applies
+/// the EXIF orientation.
+fn decode_checked(
+    mut decoder: impl ImageDecoder,
+    limits: &ImageLimits,
+    format: &'static str,
+) -> Result<DynamicImage, CoreError> {
+    let corrupt = || CoreError::CorruptImage { format };
     let (width, height) = decoder.dimensions();
     limits.check(width.into(), height.into())?;
     decoder
         .set_limits(decoder_limits(limits))
-        .map_err(|_| CORRUPT)?;
+        .map_err(|_| corrupt())?;
     // A missing or broken EXIF block is common and harmless: keep the image as stored.
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| CORRUPT)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| corrupt())?;
     image.apply_orientation(orientation);
     Ok(image)
 }
@@ -73,18 +84,8 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
 
 fn decode_png(bytes: &[u8], limits: &ImageLimits) -> Result<DynamicImage, CoreError> {
     const CORRUPT: CoreError = CoreError::CorruptImage { format: "PNG" };
-    let mut decoder = PngDecoder::new(Cursor::new(bytes)).map_err(|_| CORRUPT)?;
-    let (width, height) = decoder.dimensions();
-    limits.check(width.into(), height.into())?;
-    decoder
-        .set_limits(decoder_limits(limits))
-        .map_err(|_| CORRUPT)?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| CORRUPT)?;
-    image.apply_orientation(orientation);
-    Ok(image)
+    let decoder = PngDecoder::new(Cursor::new(bytes)).map_err(|_| CORRUPT)?;
+    decode_checked(decoder, limits, "PNG")
 }
 
 #[cfg(test)]
