@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! digits-eval --model-dir DIR [--lang idcard_digits] [--psm 7] [--whitelist CHARS]
-//!             [--serial-fix] [--errors N] LINES_DIR...
+//!             [--serial-fix] [--no-invert] [--errors N] LINES_DIR...
 //! ```
 //! Spaces are ignored when comparing (the field parsers drop them). `--serial-fix` applies the
 //! card serial's shape (2 letters then 7 digits) to the output before scoring.
@@ -22,6 +22,7 @@ struct Args {
     psm: String,
     whitelist: Option<String>,
     serial_fix: bool,
+    no_invert: bool,
     show_errors: usize,
     dirs: Vec<PathBuf>,
 }
@@ -33,6 +34,7 @@ fn parse_args() -> Result<Args, String> {
         psm: "7".into(),
         whitelist: None,
         serial_fix: false,
+        no_invert: false,
         show_errors: 0,
         dirs: Vec::new(),
     };
@@ -45,6 +47,7 @@ fn parse_args() -> Result<Args, String> {
             "--psm" => a.psm = val()?,
             "--whitelist" => a.whitelist = Some(val()?),
             "--serial-fix" => a.serial_fix = true,
+            "--no-invert" => a.no_invert = true,
             "--errors" => a.show_errors = val()?.parse().map_err(|_| "bad --errors")?,
             _ if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
             _ => a.dirs.push(PathBuf::from(flag)),
@@ -169,6 +172,12 @@ fn run(a: &Args) -> Result<(), String> {
         .map_err(|e| format!("load {} from {}: {e}", a.lang, a.model_dir))?;
     tess.set_variable(Variable::TesseditPagesegMode, &a.psm)
         .map_err(|_| "set psm")?;
+    if a.no_invert {
+        // Tesseract 5 re-reads a line inverted when its confidence is low; our lines are
+        // always dark on light, so that second pass only costs time.
+        tess.set_variable(Variable::TesseditDoInvert, "0")
+            .map_err(|_| "set tessedit_do_invert")?;
+    }
     if let Some(w) = &a.whitelist {
         tess.set_variable(Variable::TesseditCharWhitelist, w)
             .map_err(|_| "set whitelist")?;
