@@ -3,15 +3,18 @@
 //! - [`core`]: the recognition core. Bytes in, card readings or a typed error out; no
 //!   transport code in it.
 //! - [`grpc`]: the `idcard.v1` gRPC service, a thin adapter over the core.
+//! - [`access`] and [`usage`]: API keys, and the rates and quotas they are held to.
 //! - [`api_json`]: the cloud API's JSON shape, printed by the CLI.
 //! - [`pb`]: the code generated from `proto/idcard/v1/idcard.proto`.
 
+pub mod access;
 pub mod api_json;
 pub mod core;
 pub mod grpc;
 pub mod harness;
 pub mod metrics;
 pub mod model_args;
+pub mod usage;
 
 /// Code generated from `proto/idcard/v1/idcard.proto`.
 #[allow(missing_docs, unreachable_pub, clippy::all)]

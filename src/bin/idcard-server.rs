@@ -1,13 +1,15 @@
 //! `idcard-server`: the gRPC service. Configuration and wiring only; see the library.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use clap::Parser;
 use idcard_ocr::{
+    access::{Keyring, KeysFile},
     core::{ocr::EnginePool, ImageLimits},
-    grpc::{self, service::ServiceLimits, ServerConfig},
+    grpc::{self, middleware::AccessControl, service::ServiceLimits, ServerConfig},
     metrics::{self, Metrics},
     model_args::ModelArgs,
+    usage::{self, Store},
 };
 
 /// Reads Egyptian national ID cards over gRPC (idcard.v1.IdCardService).
@@ -40,6 +42,19 @@ struct Args {
     /// Calls in flight at once; more are refused with RESOURCE_EXHAUSTED.
     #[arg(long, env = "IDCARD_MAX_CONCURRENT_CALLS", default_value_t = 64)]
     max_concurrent_calls: usize,
+    /// API keys (TOML; `idcard keys add` makes it). Without it every caller is let in.
+    #[arg(long, env = "IDCARD_KEYS_FILE")]
+    keys_file: Option<PathBuf>,
+    /// Where quota usage is kept (SQLite file `usage.sqlite3`) when Redis is not used.
+    #[arg(long, env = "IDCARD_STATE_DIR", default_value = "idcard-state")]
+    state_dir: PathBuf,
+    /// Keep rate buckets and quota counters in this Redis (redis://host:port/db), shared
+    /// by every replica, instead of in the state directory.
+    #[arg(long, env = "IDCARD_REDIS_URL")]
+    redis_url: Option<String>,
+    /// Prefix of this service's Redis keys.
+    #[arg(long, env = "IDCARD_REDIS_PREFIX", default_value = "idcard")]
+    redis_prefix: String,
 }
 
 #[tokio::main]
@@ -88,6 +103,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
                 .await;
         });
     }
+    let access = access_control(&args).await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "serving idcard.v1");
     let config = ServerConfig {
@@ -100,6 +116,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
         },
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         max_concurrent_calls: args.max_concurrent_calls.max(1),
+        access,
     };
     let mut rx = shutdown_rx;
     tokio::spawn(async move {
@@ -113,6 +130,42 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The keys and usage store, or `None` (said loudly) when no keys file is given.
+async fn access_control(
+    args: &Args,
+) -> Result<Option<AccessControl>, Box<dyn std::error::Error + Send + Sync>> {
+    let Some(path) = &args.keys_file else {
+        tracing::warn!("NO KEYS FILE: authentication is OFF and every caller is let in; pass --keys-file to require API keys");
+        eprintln!(
+            "idcard-server: WARNING: no --keys-file: authentication is OFF, every caller is let in"
+        );
+        return Ok(None);
+    };
+    let keyring = Arc::new(Keyring::load(KeysFile::new(path))?);
+    if keyring.is_empty() {
+        tracing::warn!(file = %path.display(), "the keys file lists no key: every call will be refused");
+    }
+    let store = match &args.redis_url {
+        Some(url) => {
+            let redis = usage::redis_store::RedisUsage::connect(url, &args.redis_prefix).await?;
+            tracing::info!("rate buckets and quotas in redis");
+            Store::Redis(redis)
+        }
+        None => {
+            std::fs::create_dir_all(&args.state_dir)?;
+            let file = args.state_dir.join("usage.sqlite3");
+            let quotas = usage::sqlite::SqliteQuotas::open(&file)?;
+            tracing::info!(file = %file.display(), "quotas in sqlite, rate buckets in memory");
+            Store::Embedded {
+                quotas,
+                rates: Default::default(),
+            }
+        }
+    };
+    tracing::info!(file = %path.display(), keys = keyring.len(), "authentication on");
+    Ok(Some(AccessControl { keyring, store }))
 }
 
 async fn wait_for_signal() {

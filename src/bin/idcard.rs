@@ -4,6 +4,10 @@ use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Parser, Subcommand};
 use idcard_ocr::{
+    access::{
+        keys::{self, NewKey, Quota},
+        secret, KeysFile, QuotaPeriod, Side,
+    },
     api_json,
     core::{self, ocr::EnginePool, ImageLimits, Reason},
     grpc::convert,
@@ -27,6 +31,71 @@ enum Command {
     /// Scores the reader on a generated directory (images plus truth.jsonl from
     /// idcard-synth) and prints the accuracy and speed tables.
     Eval(EvalArgs),
+    /// Manages the server's API keys file.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Adds a key to FILE (creating it) and prints its new secret, once, alone on the last
+    /// line of stdout. Only a hash of the secret is stored.
+    Add(KeysAddArgs),
+    /// Lists the keys in FILE (never their secrets or hashes).
+    List(KeysFileArg),
+    /// Removes the key with ID from FILE. A running server drops it within a second.
+    Remove(KeysRemoveArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct KeysFileArg {
+    /// The keys file.
+    #[arg(long, env = "IDCARD_KEYS_FILE")]
+    keys_file: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct KeysAddArgs {
+    #[command(flatten)]
+    file: KeysFileArg,
+    /// The key's public id (1-64 of A-Z a-z 0-9 - _ .), sent as x-df-api-id.
+    #[arg(long)]
+    id: String,
+    /// When the key stops working, RFC 3339 (2027-12-31T23:59:59Z).
+    #[arg(long)]
+    expires: Option<String>,
+    /// Calls allowed per quota period.
+    #[arg(long)]
+    quota: Option<u64>,
+    /// The quota's period, by the UTC calendar.
+    #[arg(long, value_enum, requires = "quota")]
+    quota_period: Option<QuotaPeriod>,
+    /// Calls per second, sustained.
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Calls that may arrive at once (default: the rate, rounded up).
+    #[arg(long, requires = "rate")]
+    burst: Option<u32>,
+    /// Card sides the key may read (default: both).
+    #[arg(long, value_delimiter = ',', value_parser = parse_side)]
+    sides: Option<Vec<Side>>,
+}
+
+#[derive(Debug, clap::Args)]
+struct KeysRemoveArgs {
+    #[command(flatten)]
+    file: KeysFileArg,
+    /// The key to remove.
+    #[arg(long)]
+    id: String,
+}
+
+fn parse_side(text: &str) -> Result<Side, String> {
+    match text {
+        "front" => Ok(Side::Front),
+        "back" => Ok(Side::Back),
+        other => Err(format!("{other:?} is not a side: front or back")),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,6 +124,18 @@ struct RecognizeArgs {
     /// them in-process.
     #[arg(long)]
     server: Option<String>,
+    /// The API key's id, when the server requires keys (sent as x-df-api-id).
+    #[arg(long, env = "IDCARD_API_ID", requires = "api_secret")]
+    api_id: Option<String>,
+    /// The API key's secret (sent as x-df-api-secret). Prefer the environment variable:
+    /// a command line is visible to other users of the machine.
+    #[arg(
+        long,
+        env = "IDCARD_API_SECRET",
+        hide_env_values = true,
+        requires = "api_id"
+    )]
+    api_secret: Option<String>,
     /// Indent the JSON for people.
     #[arg(long)]
     pretty: bool,
@@ -78,6 +159,98 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Recognize(args) => recognize(args),
         Command::Eval(args) => eval(args),
+        Command::Keys(command) => match run_keys(command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("idcard: {error}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn run_keys(command: KeysCommand) -> Result<(), String> {
+    match command {
+        KeysCommand::Add(args) => {
+            keys::check_id(&args.id)?;
+            let expires = args
+                .expires
+                .as_deref()
+                .map(keys::parse_instant)
+                .transpose()?;
+            let quota = match args.quota {
+                Some(0) => return Err("--quota must be at least 1".into()),
+                Some(calls) => Some(Quota {
+                    calls,
+                    period: args.quota_period.unwrap_or_default(),
+                }),
+                None => None,
+            };
+            let rate = args
+                .rate
+                .map(|rate| keys::rate_from(rate, args.burst))
+                .transpose()?;
+            let new_secret = secret::generate();
+            let key = NewKey {
+                id: args.id.clone(),
+                secret_hash: secret::hash(&new_secret),
+                created: chrono::Utc::now(),
+                expires,
+                sides: args.sides,
+                quota,
+                rate,
+            };
+            let file = KeysFile::new(&args.file.keys_file);
+            file.add(&key).map_err(|e| e.to_string())?;
+            println!(
+                "added key {:?} to {}; its secret follows, shown this once:",
+                args.id,
+                args.file.keys_file.display()
+            );
+            println!("{new_secret}");
+            Ok(())
+        }
+        KeysCommand::List(args) => {
+            let listed = KeysFile::new(&args.keys_file)
+                .load()
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{:<24} {:<21} {:<16} {:<18} sides",
+                "id", "expires", "quota", "rate"
+            );
+            for key in listed {
+                let expires = key.expires.map_or("never".to_string(), |t| {
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                });
+                let quota = key
+                    .quota
+                    .map_or("none".to_string(), |q| format!("{}/{}", q.calls, q.period));
+                let rate = key.rate.map_or("none".to_string(), |r| {
+                    format!("{}/s burst {}", r.per_second, r.burst)
+                });
+                let sides = key.sides.map_or("front,back".to_string(), |sides| {
+                    let mut names: Vec<_> = sides.iter().map(|s| s.as_str()).collect();
+                    names.sort_unstable_by_key(|name| *name != "front");
+                    names.join(",")
+                });
+                println!(
+                    "{:<24} {expires:<21} {quota:<16} {rate:<18} {sides}",
+                    key.id
+                );
+            }
+            Ok(())
+        }
+        KeysCommand::Remove(args) => {
+            KeysFile::new(&args.file.keys_file)
+                .remove(&args.id)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "removed key {:?} from {}",
+                args.id,
+                args.file.keys_file.display()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -110,7 +283,7 @@ fn eval(args: EvalArgs) -> ExitCode {
 
 fn recognize(args: RecognizeArgs) -> ExitCode {
     let answers: Result<Vec<serde_json::Value>, String> = match &args.server {
-        Some(url) => remote(url, &args.files),
+        Some(url) => remote(url, &args.files, credentials(&args)),
         None => local(&args),
     };
     let answers = match answers {
@@ -206,7 +379,25 @@ fn write_trace(
     Ok(())
 }
 
-fn remote(url: &str, files: &[PathBuf]) -> Result<Vec<serde_json::Value>, String> {
+/// The key to send, as gRPC metadata, when one was given.
+fn credentials(args: &RecognizeArgs) -> Option<(String, String)> {
+    args.api_id.clone().zip(args.api_secret.clone())
+}
+
+fn remote(
+    url: &str,
+    files: &[PathBuf],
+    credentials: Option<(String, String)>,
+) -> Result<Vec<serde_json::Value>, String> {
+    let credentials = credentials
+        .map(|(id, secret)| -> Result<_, String> {
+            let value = |text: String, what: &str| {
+                tonic::metadata::MetadataValue::try_from(text)
+                    .map_err(|_| format!("the API key's {what} is not printable ASCII"))
+            };
+            Ok((value(id, "id")?, value(secret, "secret")?))
+        })
+        .transpose()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -240,7 +431,14 @@ fn remote(url: &str, files: &[PathBuf]) -> Result<Vec<serde_json::Value>, String
                         )),
                     }),
             );
-            let answer = match client.recognize_id_card(tokio_stream::iter(messages)).await {
+            let mut request = tonic::Request::new(tokio_stream::iter(messages));
+            if let Some((id, secret)) = &credentials {
+                request.metadata_mut().insert("x-df-api-id", id.clone());
+                request
+                    .metadata_mut()
+                    .insert("x-df-api-secret", secret.clone());
+            }
+            let answer = match client.recognize_id_card(request).await {
                 Ok(response) => api_json::success(response.get_ref()),
                 Err(status) => status_json(&status),
             };

@@ -2,8 +2,9 @@
 
 use super::fields::national_id::NationalIdFacts;
 
-/// Which side of the card was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which side of the card was read. Keys files name it too (`sides = ["front"]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Side {
     /// Photo, name, address, national ID, birth date, serial.
     Front,

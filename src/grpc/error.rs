@@ -1,12 +1,115 @@
 //! The service's one error type and its one, exhaustive mapping to gRPC statuses.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, time::Duration};
 
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
 use super::upload::UploadError;
 use crate::core::{CoreError, Reason};
+
+/// Why the access layers (or the service, for a card side) refused a call.
+///
+/// Messages never hold a secret; they name the key's id only where the caller sent it.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// No credentials were sent.
+    #[error(
+        "missing credentials: send x-df-api-id and x-df-api-secret, or authorization: Bearer <id>:<secret>"
+    )]
+    MissingCredentials,
+    /// The `authorization` header is not `Bearer <id>:<secret>`.
+    #[error("malformed authorization header: expected Bearer <id>:<secret>")]
+    MalformedCredentials,
+    /// Unknown id or wrong secret; which of the two is not told.
+    #[error("unknown API key id or wrong secret")]
+    BadCredentials,
+    /// The key's expiry has passed.
+    #[error("the API key expired at {expired_at}")]
+    Expired {
+        /// When, RFC 3339.
+        expired_at: String,
+    },
+    /// The key may not call this method.
+    #[error("the API key may not call {method}")]
+    MethodNotAllowed {
+        /// The method's name.
+        method: String,
+    },
+    /// The key may not read this side of the card.
+    #[error("the API key may not read the {side} side of a card")]
+    SideNotAllowed {
+        /// `front` or `back`.
+        side: &'static str,
+    },
+    /// Calls arrive faster than the key's rate.
+    #[error(
+        "rate limit of {per_second} calls per second (burst {burst}) exceeded; retry in {} ms",
+        retry_after.as_millis().max(1)
+    )]
+    RateLimited {
+        /// The rate.
+        per_second: f64,
+        /// The burst.
+        burst: u32,
+        /// When a call will fit.
+        retry_after: Duration,
+    },
+    /// The key's quota for the period is used up.
+    #[error("quota of {limit} calls per {period} is used up; it resets at {resets_at}")]
+    QuotaExhausted {
+        /// The key's id.
+        key_id: String,
+        /// Calls per period.
+        limit: u64,
+        /// `day` or `month`.
+        period: &'static str,
+        /// When the next period starts, RFC 3339.
+        resets_at: String,
+    },
+    /// The usage store failed; the call is refused rather than let through uncounted.
+    #[error("usage accounting is unavailable")]
+    UsageStoreUnavailable,
+}
+
+impl AccessError {
+    /// The cloud API's reason: one exhaustive match.
+    pub fn reason(&self) -> Reason {
+        match self {
+            AccessError::MissingCredentials
+            | AccessError::MalformedCredentials
+            | AccessError::BadCredentials => Reason::Unauthorized,
+            AccessError::Expired { .. } => Reason::KeyExpired,
+            AccessError::MethodNotAllowed { .. } | AccessError::SideNotAllowed { .. } => {
+                Reason::NoPermission
+            }
+            AccessError::RateLimited { .. } => Reason::RateLimitExceeded,
+            AccessError::QuotaExhausted { .. } => Reason::OutOfQuota,
+            AccessError::UsageStoreUnavailable => Reason::InternalError,
+        }
+    }
+
+    /// RetryInfo for rate limits, QuotaFailure for quotas.
+    fn add_details(&self, details: &mut ErrorDetails) {
+        match self {
+            AccessError::RateLimited { retry_after, .. } => {
+                details.set_retry_info(Some(*retry_after));
+            }
+            AccessError::QuotaExhausted {
+                key_id,
+                limit,
+                period,
+                resets_at,
+            } => {
+                details.add_quota_failure_violation(
+                    format!("key:{key_id}"),
+                    format!("{limit} calls per {period}; resets at {resets_at}"),
+                );
+            }
+            _ => {}
+        }
+    }
+}
 
 /// Everything that can fail a call, from the upload to the answer.
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +120,9 @@ pub enum ApiError {
     /// The core refused or failed to read the image.
     #[error(transparent)]
     Core(#[from] CoreError),
+    /// The caller's key is missing, wrong, expired, not allowed or over its limits.
+    #[error(transparent)]
+    Access(#[from] AccessError),
     /// The engine pool is gone or dropped the job: only at shutdown or after a panic.
     #[error("the recognition engine is unavailable")]
     EngineUnavailable,
@@ -28,6 +134,7 @@ impl ApiError {
         match self {
             ApiError::Upload(_) => Reason::InvalidArgument,
             ApiError::Core(error) => error.reason(),
+            ApiError::Access(error) => error.reason(),
             ApiError::EngineUnavailable => Reason::InternalError,
         }
     }
@@ -37,7 +144,7 @@ impl ApiError {
         match self {
             ApiError::Upload(error) => Some((error.field(), error.to_string())),
             ApiError::Core(error) => error.violated_rule().map(|rule| (rule, error.to_string())),
-            ApiError::EngineUnavailable => None,
+            ApiError::Access(_) | ApiError::EngineUnavailable => None,
         }
     }
 
@@ -51,7 +158,7 @@ impl ApiError {
     }
 
     /// The status sent to the caller, with `ErrorInfo`, `RequestInfo` and, for input
-    /// errors, `BadRequest`.
+    /// errors `BadRequest`, for rate limits `RetryInfo`, for quotas `QuotaFailure`.
     pub fn to_status(&self, request_id: &str) -> Status {
         let reason = self.reason();
         let mut details = ErrorDetails::new();
@@ -63,6 +170,9 @@ impl ApiError {
         details.set_request_info(request_id, "");
         if let Some((field, why)) = self.violation() {
             details.add_bad_request_violation(field, why);
+        }
+        if let ApiError::Access(error) = self {
+            error.add_details(&mut details);
         }
         Status::with_error_details(code_for(reason), self.public_message(), details)
     }

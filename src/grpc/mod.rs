@@ -8,7 +8,7 @@ pub mod server;
 pub mod service;
 pub mod upload;
 
-pub use error::ApiError;
+pub use error::{AccessError, ApiError};
 pub use server::{serve, ServerConfig};
 pub use service::IdCardServiceImpl;
 

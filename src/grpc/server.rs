@@ -7,7 +7,11 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 use tower::ServiceBuilder;
 
-use super::{middleware::RequestIdLayer, service::ServiceLimits, IdCardServiceImpl};
+use super::{
+    middleware::{AccessControl, RequestIdLayer},
+    service::ServiceLimits,
+    IdCardServiceImpl,
+};
 use crate::{core::ocr::EnginePool, metrics::Metrics, pb};
 
 /// What the server needs beyond the engine pool.
@@ -19,7 +23,12 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Calls in flight at once; more are refused with RESOURCE_EXHAUSTED.
     pub max_concurrent_calls: usize,
+    /// API keys, rates and quotas; `None` lets every caller in.
+    pub access: Option<AccessControl>,
 }
+
+/// How often the keys file is checked for changes.
+const KEYS_FILE_POLL: Duration = Duration::from_secs(1);
 
 /// Serves `idcard.v1`, health and reflection on `listener` until `shutdown` resolves, then
 /// lets calls in flight finish.
@@ -45,7 +54,7 @@ pub async fn serve(
     };
     let reflection_v1 = reflection().build_v1()?;
     let reflection_v1alpha = reflection().build_v1alpha()?;
-    let service = IdCardServiceImpl::new(pool, config.limits, metrics);
+    let service = IdCardServiceImpl::new(pool, config.limits, metrics.clone());
     // Just above our cap, so that one message holding a whole (allowed) image passes and a
     // larger one is refused by tonic before it is buffered; the upload assembler reports
     // that refusal as our size rule.
@@ -61,7 +70,15 @@ pub async fn serve(
         // shared by every clone that Server::layer makes.
         .load_shed()
         .concurrency_limit(config.max_concurrent_calls)
+        // Inside the limit, so that checking keys (argon2 on a first call) is bounded too.
+        .option_layer(config.access.as_ref().map(|access| access.layers(&metrics)))
         .into_inner();
+    // Reloads the keys file while serving; stopped with the server.
+    let watcher = config
+        .access
+        .as_ref()
+        .map(|access| Arc::clone(&access.keyring).watch(KEYS_FILE_POLL));
+    let _stop_watcher = AbortOnDrop(watcher);
 
     Server::builder()
         // tonic's own timeout honours the caller's grpc-timeout and answers a clean
@@ -75,4 +92,15 @@ pub async fn serve(
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
         .await?;
     Ok(())
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = self.0.take() {
+            task.abort();
+        }
+    }
 }

@@ -6,8 +6,8 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::{
     convert,
-    error::{code_for, ApiError},
-    middleware::RequestId,
+    error::{code_for, AccessError, ApiError},
+    middleware::{Caller, RequestId},
     upload::{self, CollectError},
 };
 use crate::{
@@ -98,7 +98,11 @@ impl IdCardService for IdCardServiceImpl {
             .get::<RequestId>()
             .map(|id| id.0.clone())
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let outcome = self.recognize(request.into_inner()).await;
+        let caller = request.extensions().get::<Caller>().cloned();
+        let outcome = self
+            .recognize(request.into_inner())
+            .await
+            .and_then(|readings| allowed_sides(caller.as_ref(), readings));
         let elapsed = started.elapsed();
         self.metrics
             .call_seconds
@@ -153,6 +157,29 @@ impl IdCardService for IdCardServiceImpl {
                 Err(status)
             }
         }
+    }
+}
+
+/// Refuses the whole answer when the key may not read a side that was found: which side a
+/// card is becomes known only once it is read. The call still counts against the quota.
+fn allowed_sides(
+    caller: Option<&Caller>,
+    readings: Vec<CardReading>,
+) -> Result<Vec<CardReading>, Outcome> {
+    let Some(Caller(key)) = caller else {
+        return Ok(readings);
+    };
+    match readings
+        .iter()
+        .find(|reading| !key.may_read(reading.fields.side()))
+    {
+        Some(reading) => Err(Outcome::Api(
+            AccessError::SideNotAllowed {
+                side: reading.fields.side().as_str(),
+            }
+            .into(),
+        )),
+        None => Ok(readings),
     }
 }
 
