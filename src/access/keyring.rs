@@ -43,11 +43,18 @@ pub struct Keyring {
     verified: Mutex<HashMap<String, (String, SecretDigest)>>,
     salt: [u8; 32],
     verifications: Semaphore,
+    /// The version of the file the keys in use were read from.
+    loaded: Mutex<Option<Stamp>>,
 }
+
+/// What identifies a version of the file cheaply: time, size and inode.
+type Stamp = (SystemTime, u64, u64);
 
 impl Keyring {
     /// Loads `file`; fails if it cannot be read or holds a bad key.
     pub fn load(file: KeysFile) -> Result<Self, KeysFileError> {
+        // Stamped before reading: a change in between is seen again, never missed.
+        let loaded = stamp(file.path());
         let keys = index(file.load()?);
         let mut salt = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut salt);
@@ -57,6 +64,7 @@ impl Keyring {
             verified: Mutex::new(HashMap::new()),
             salt,
             verifications: Semaphore::new(PARALLEL_VERIFICATIONS),
+            loaded: Mutex::new(loaded),
         })
     }
 
@@ -81,6 +89,10 @@ impl Keyring {
 
     /// Reads the file again and swaps the new set in; on error keeps the old one.
     pub fn reload(&self) -> Result<usize, KeysFileError> {
+        let version = stamp(self.file.path());
+        // Even a failed load marks this version as seen, so a broken file is reported
+        // once, not every second.
+        *self.loaded.lock().unwrap_or_else(|e| e.into_inner()) = version;
         let keys = index(self.file.load()?);
         let count = keys.len();
         *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(keys);
@@ -130,17 +142,15 @@ impl Keyring {
         tokio::spawn(async move {
             let mut hangup =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
-            let mut seen = stamp(self.file.path());
             let mut ticker = tokio::time::interval(poll);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 let cause = tokio::select! {
                     _ = ticker.tick() => {
-                        let now = stamp(self.file.path());
-                        if now == seen {
+                        let loaded = *self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+                        if stamp(self.file.path()) == loaded {
                             continue;
                         }
-                        seen = now;
                         "file changed"
                     }
                     Some(()) = async {
@@ -167,8 +177,7 @@ fn index(keys: Vec<ApiKey>) -> HashMap<String, Arc<ApiKey>> {
         .collect()
 }
 
-/// What identifies a version of the file cheaply.
-fn stamp(path: &std::path::Path) -> Option<(SystemTime, u64, u64)> {
+fn stamp(path: &std::path::Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     #[cfg(unix)]
     let inode = std::os::unix::fs::MetadataExt::ino(&meta);

@@ -313,7 +313,7 @@ impl KeysFile {
         Ok(keys)
     }
 
-    fn read_document(&self) -> Result<toml_edit::DocumentMut, KeysFileError> {
+    fn read_document(&self) -> Result<(String, toml_edit::DocumentMut), KeysFileError> {
         let text = match fs::read_to_string(&self.path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::from(HEADER),
@@ -321,17 +321,18 @@ impl KeysFile {
         };
         // Check the whole file first, so that an edit never builds on a broken one.
         self.parse(&text)?;
-        text.parse()
+        let document = text
+            .parse()
             .map_err(|e: toml_edit::TomlError| KeysFileError::Syntax {
                 path: self.path.clone(),
                 message: e.message().to_string(),
-            })
+            })?;
+        Ok((text, document))
     }
 
     /// Writes through a temporary file and a rename, so that a server reloading the file
     /// never sees half of it. The file holds only hashes, but is kept private anyway.
-    fn write_document(&self, document: &toml_edit::DocumentMut) -> Result<(), KeysFileError> {
-        let text = document.to_string();
+    fn write_text(&self, text: String) -> Result<(), KeysFileError> {
         self.parse(&text)?;
         let dir = self
             .path
@@ -360,43 +361,33 @@ impl KeysFile {
         })
     }
 
-    /// Adds a key; fails if its id exists.
+    /// Adds a key at the end of the file; fails if its id exists. The new entry is
+    /// appended as text, so everything already in the file stays exactly as it was.
     pub fn add(&self, key: &NewKey) -> Result<(), KeysFileError> {
-        let mut document = self.read_document()?;
+        let (text, document) = self.read_document()?;
         if self.load_ids(&document).contains(&key.id) {
             return Err(KeysFileError::Conflict {
                 path: self.path.clone(),
                 problem: format!("a key with id {:?} exists; remove it first", key.id),
             });
         }
-        let keys = document
-            .entry("key")
-            .or_insert(toml_edit::Item::ArrayOfTables(Default::default()))
-            .as_array_of_tables_mut()
-            .ok_or_else(|| KeysFileError::Syntax {
-                path: self.path.clone(),
-                message: "`key` must be an array of tables ([[key]])".into(),
-            })?;
-        let mut table = key.to_table();
-        if keys.is_empty() {
-            // A file of comments only keeps them in the document's trailer, which would put
-            // them after the first key; keep them at the top instead.
-            let comments = document.trailing().as_str().unwrap_or_default().to_owned();
-            document.set_trailing("");
-            table.decor_mut().set_prefix(comments);
-            document["key"]
-                .as_array_of_tables_mut()
-                .expect("checked above")
-                .push(table);
+        let mut entry = toml_edit::DocumentMut::new();
+        let mut keys = toml_edit::ArrayOfTables::new();
+        keys.push(key.to_table());
+        entry["key"] = toml_edit::Item::ArrayOfTables(keys);
+        let separator = if text.is_empty() || text.ends_with("\n\n") {
+            ""
+        } else if text.ends_with('\n') {
+            "\n"
         } else {
-            keys.push(table);
-        }
-        self.write_document(&document)
+            "\n\n"
+        };
+        self.write_text(format!("{text}{separator}{entry}"))
     }
 
     /// Removes the key with `id`; fails if there is none.
     pub fn remove(&self, id: &str) -> Result<(), KeysFileError> {
-        let mut document = self.read_document()?;
+        let (_, mut document) = self.read_document()?;
         let missing = || KeysFileError::Conflict {
             path: self.path.clone(),
             problem: format!("no key with id {id:?}"),
@@ -424,13 +415,15 @@ impl KeysFile {
                 .and_then(|p| p.as_str())
                 .unwrap_or_default()
                 .to_owned();
-            if !own.contains(opening.trim()) {
+            if own.trim().is_empty() {
+                first.decor_mut().set_prefix(opening);
+            } else if !own.contains(opening.trim()) {
                 first.decor_mut().set_prefix(format!("{opening}{own}"));
             }
         } else {
             document.set_trailing(opening);
         }
-        self.write_document(&document)
+        self.write_text(document.to_string())
     }
 
     fn load_ids(&self, document: &toml_edit::DocumentMut) -> HashSet<String> {

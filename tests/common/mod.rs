@@ -21,6 +21,8 @@ use idcard_ocr::{
         RecognizeIdCardRequest,
     },
 };
+pub mod keys;
+
 use image::{ImageFormat, Rgb, RgbImage};
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
@@ -53,6 +55,7 @@ pub fn test_config() -> ServerConfig {
         },
         request_timeout: Duration::from_secs(30),
         max_concurrent_calls: 16,
+        access: None,
     }
 }
 
@@ -177,4 +180,11 @@ pub fn decode(status: &tonic::Status) -> Decoded {
             .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
             .unwrap_or_default(),
     }
+}
+
+/// A committed generated card image.
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/cards")
+        .join(name)
 }
