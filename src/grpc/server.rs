@@ -19,6 +19,9 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Calls in flight at once; more are refused with RESOURCE_EXHAUSTED.
     pub max_concurrent_calls: usize,
+    /// TLS, or mutual TLS when it names a client CA (see [`super::tls::TlsFiles`]);
+    /// plaintext when `None`.
+    pub tls: Option<tonic::transport::ServerTlsConfig>,
 }
 
 /// Serves `idcard.v1`, health and reflection on `listener` until `shutdown` resolves, then
@@ -30,6 +33,10 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut server = Server::builder();
+    if let Some(tls) = config.tls {
+        server = server.tls_config(tls)?;
+    }
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
         .set_serving::<pb::id_card_service_server::IdCardServiceServer<IdCardServiceImpl>>()
@@ -63,7 +70,7 @@ pub async fn serve(
         .concurrency_limit(config.max_concurrent_calls)
         .into_inner();
 
-    Server::builder()
+    server
         // tonic's own timeout honours the caller's grpc-timeout and answers a clean
         // DEADLINE_EXCEEDED status; tower's TimeoutLayer would reset the HTTP/2 stream.
         .timeout(config.request_timeout)

@@ -53,6 +53,7 @@ pub fn test_config() -> ServerConfig {
         },
         request_timeout: Duration::from_secs(30),
         max_concurrent_calls: 16,
+        tls: None,
     }
 }
 
