@@ -97,6 +97,21 @@ impl TestServer {
             .unwrap()
     }
 
+    /// A channel over TLS with `tls`, or the connection's error. Bounded by a connect
+    /// timeout, so a refused handshake is an error, not a hang.
+    pub async fn tls_channel(
+        &self,
+        tls: tonic::transport::ClientTlsConfig,
+    ) -> Result<Channel, tonic::transport::Error> {
+        Channel::from_shared(format!("https://{}", self.addr))
+            .unwrap()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(10))
+            .tls_config(tls)?
+            .connect()
+            .await
+    }
+
     pub async fn client(&self) -> IdCardServiceClient<Channel> {
         IdCardServiceClient::new(self.channel().await).max_decoding_message_size(16 << 20)
     }
