@@ -6,7 +6,7 @@ use clap::Parser;
 use idcard_ocr::{
     access::{Keyring, KeysFile},
     core::{ocr::EnginePool, ImageLimits},
-    grpc::{self, middleware::AccessControl, service::ServiceLimits, ServerConfig},
+    grpc::{self, middleware::AccessControl, service::ServiceLimits, tls::TlsFiles, ServerConfig},
     metrics::{self, Metrics},
     model_args::ModelArgs,
     usage::{self, Store},
@@ -22,6 +22,16 @@ struct Args {
     /// Address to serve Prometheus metrics on (GET /metrics); off when not given.
     #[arg(long, env = "IDCARD_METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
+    /// Serve TLS with this PEM certificate chain (needs --tls-key); plaintext otherwise.
+    #[arg(long, env = "IDCARD_TLS_CERT", value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "IDCARD_TLS_KEY", value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+    /// Mutual TLS: require every client to present a certificate signed by a CA in this PEM
+    /// file (needs --tls-cert and --tls-key).
+    #[arg(long, env = "IDCARD_TLS_CLIENT_CA", value_name = "FILE")]
+    tls_client_ca: Option<PathBuf>,
     /// Tesseract engines in the pool (default: the number of cores).
     #[arg(long, env = "IDCARD_ENGINES")]
     engines: Option<usize>,
@@ -81,6 +91,20 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    // Before the slow model load: bad TLS settings are a configuration error too.
+    let tls_files = TlsFiles::from_options(
+        args.tls_cert.clone(),
+        args.tls_key.clone(),
+        args.tls_client_ca.clone(),
+    )?;
+    let tls = tls_files.as_ref().map(TlsFiles::load).transpose()?;
+    match &tls_files {
+        None => tracing::info!("TLS off: serving plaintext"),
+        Some(files) if files.is_mutual() => {
+            tracing::info!("mutual TLS on: clients must present a certificate")
+        }
+        Some(_) => tracing::info!("TLS on"),
+    }
     let engines = args
         .engines
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -117,6 +141,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         max_concurrent_calls: args.max_concurrent_calls.max(1),
         access,
+        tls,
     };
     let mut rx = shutdown_rx;
     tokio::spawn(async move {

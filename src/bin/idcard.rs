@@ -120,8 +120,8 @@ struct RecognizeArgs {
     /// Images to read.
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Send the images to this server (e.g. http://127.0.0.1:50051) instead of reading
-    /// them in-process.
+    /// Send the images to this server (e.g. http://127.0.0.1:50051, or https://... for
+    /// TLS) instead of reading them in-process.
     #[arg(long)]
     server: Option<String>,
     /// The API key's id, when the server requires keys (sent as x-df-api-id).
@@ -136,6 +136,8 @@ struct RecognizeArgs {
         requires = "api_id"
     )]
     api_secret: Option<String>,
+    #[command(flatten)]
+    tls: ClientTlsArgs,
     /// Indent the JSON for people.
     #[arg(long)]
     pretty: bool,
@@ -148,6 +150,24 @@ struct RecognizeArgs {
     debug_dir: Option<PathBuf>,
     #[command(flatten)]
     models: ModelArgs,
+}
+
+/// TLS towards an `https://` server.
+#[derive(Debug, clap::Args)]
+struct ClientTlsArgs {
+    /// Trust the server certificate only if this PEM CA signed it (needed for https://:
+    /// this build carries no system roots).
+    #[arg(long, value_name = "FILE")]
+    tls_ca: Option<PathBuf>,
+    /// Client certificate (PEM) for a server that requires mutual TLS; needs --tls-key.
+    #[arg(long, value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+    /// Private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+    /// Check the server certificate against this name instead of the URL's host.
+    #[arg(long, value_name = "NAME")]
+    tls_domain: Option<String>,
 }
 
 /// Size of the pieces an image is streamed in.
@@ -283,7 +303,7 @@ fn eval(args: EvalArgs) -> ExitCode {
 
 fn recognize(args: RecognizeArgs) -> ExitCode {
     let answers: Result<Vec<serde_json::Value>, String> = match &args.server {
-        Some(url) => remote(url, &args.files, credentials(&args)),
+        Some(url) => remote(url, &args.tls, &args.files, credentials(&args)),
         None => local(&args),
     };
     let answers = match answers {
@@ -384,8 +404,48 @@ fn credentials(args: &RecognizeArgs) -> Option<(String, String)> {
     args.api_id.clone().zip(args.api_secret.clone())
 }
 
+/// The server's endpoint: TLS for `https://` URLs (with a client certificate when one is
+/// given), plaintext for `http://`. TLS flags on an `http://` URL are an error rather than
+/// silently ignored.
+fn endpoint(url: &str, tls: &ClientTlsArgs) -> Result<tonic::transport::Endpoint, String> {
+    use tonic::transport::{Certificate, ClientTlsConfig, Endpoint, Identity};
+    let endpoint =
+        Endpoint::from_shared(url.to_string()).map_err(|e| format!("bad server URL {url}: {e}"))?;
+    let any_tls_flag = tls.tls_ca.is_some()
+        || tls.tls_cert.is_some()
+        || tls.tls_key.is_some()
+        || tls.tls_domain.is_some();
+    if endpoint.uri().scheme_str() != Some("https") {
+        if any_tls_flag {
+            return Err(format!(
+                "TLS options need an https:// server URL, not {url}"
+            ));
+        }
+        return Ok(endpoint);
+    }
+    let ca = tls
+        .tls_ca
+        .as_ref()
+        .ok_or("an https:// server needs --tls-ca FILE (the CA that signed its certificate)")?;
+    let mut config = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(read_file(ca)?));
+    match (&tls.tls_cert, &tls.tls_key) {
+        (Some(cert), Some(key)) => {
+            config = config.identity(Identity::from_pem(read_file(cert)?, read_file(key)?));
+        }
+        (None, None) => {}
+        _ => return Err("--tls-cert and --tls-key go together".to_string()),
+    }
+    if let Some(domain) = &tls.tls_domain {
+        config = config.domain_name(domain.clone());
+    }
+    endpoint
+        .tls_config(config)
+        .map_err(|e| format!("bad TLS settings: {e}"))
+}
+
 fn remote(
     url: &str,
+    tls: &ClientTlsArgs,
     files: &[PathBuf],
     credentials: Option<(String, String)>,
 ) -> Result<Vec<serde_json::Value>, String> {
@@ -398,14 +458,17 @@ fn remote(
             Ok((value(id, "id")?, value(secret, "secret")?))
         })
         .transpose()?;
+    let endpoint = endpoint(url, tls)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let mut client = pb::id_card_service_client::IdCardServiceClient::connect(url.to_string())
+        let channel = endpoint
+            .connect()
             .await
-            .map_err(|e| format!("cannot connect to {url}: {e}"))?
+            .map_err(|e| format!("cannot connect to {url}: {}", error_chain(&e)))?;
+        let mut client = pb::id_card_service_client::IdCardServiceClient::new(channel)
             .max_decoding_message_size(16 * 1024 * 1024);
         let mut answers = Vec::new();
         for path in files {
@@ -446,6 +509,19 @@ fn remote(
         }
         Ok(answers)
     })
+}
+
+/// An error with its sources: tonic's transport error alone says only "transport error",
+/// and a failed TLS handshake's reason (unknown issuer, wrong name) is in the sources.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
 }
 
 /// A gRPC error as the cloud API's error JSON, from its `ErrorInfo` and `RequestInfo`.

@@ -6,6 +6,7 @@ pub mod error;
 pub mod middleware;
 pub mod server;
 pub mod service;
+pub mod tls;
 pub mod upload;
 
 pub use error::{AccessError, ApiError};

@@ -25,6 +25,9 @@ pub struct ServerConfig {
     pub max_concurrent_calls: usize,
     /// API keys, rates and quotas; `None` lets every caller in.
     pub access: Option<AccessControl>,
+    /// TLS, or mutual TLS when it names a client CA (see [`super::tls::TlsFiles`]);
+    /// plaintext when `None`.
+    pub tls: Option<tonic::transport::ServerTlsConfig>,
 }
 
 /// How often the keys file is checked for changes.
@@ -39,6 +42,10 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut server = Server::builder();
+    if let Some(tls) = config.tls {
+        server = server.tls_config(tls)?;
+    }
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
         .set_serving::<pb::id_card_service_server::IdCardServiceServer<IdCardServiceImpl>>()
@@ -80,7 +87,7 @@ pub async fn serve(
         .map(|access| Arc::clone(&access.keyring).watch(KEYS_FILE_POLL));
     let _stop_watcher = AbortOnDrop(watcher);
 
-    Server::builder()
+    server
         // tonic's own timeout honours the caller's grpc-timeout and answers a clean
         // DEADLINE_EXCEEDED status; tower's TimeoutLayer would reset the HTTP/2 stream.
         .timeout(config.request_timeout)

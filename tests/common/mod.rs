@@ -56,6 +56,7 @@ pub fn test_config() -> ServerConfig {
         request_timeout: Duration::from_secs(30),
         max_concurrent_calls: 16,
         access: None,
+        tls: None,
     }
 }
 
@@ -97,6 +98,21 @@ impl TestServer {
             .connect()
             .await
             .unwrap()
+    }
+
+    /// A channel over TLS with `tls`, or the connection's error. Bounded by a connect
+    /// timeout, so a refused handshake is an error, not a hang.
+    pub async fn tls_channel(
+        &self,
+        tls: tonic::transport::ClientTlsConfig,
+    ) -> Result<Channel, tonic::transport::Error> {
+        Channel::from_shared(format!("https://{}", self.addr))
+            .unwrap()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(10))
+            .tls_config(tls)?
+            .connect()
+            .await
     }
 
     pub async fn client(&self) -> IdCardServiceClient<Channel> {
