@@ -31,5 +31,6 @@ test-rust:
 	cargo test --workspace --release
 
 test-python:
-	cargo build --release --bin idcard-server
-	IDCARD_SERVER_BIN=$(CURDIR)/target/release/idcard-server python3 -m pytest -q tests/python
+	cargo build --release --bin idcard-server --bin idcard
+	IDCARD_SERVER_BIN=$(CURDIR)/target/release/idcard-server \
+	IDCARD_CLI_BIN=$(CURDIR)/target/release/idcard python3 -m pytest -q tests/python

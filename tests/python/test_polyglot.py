@@ -43,15 +43,17 @@ def stubs():
     return idcard_pb2, idcard_pb2_grpc
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server(*extra):
     binary = os.environ.get("IDCARD_SERVER_BIN", str(ROOT / "target/debug/idcard-server"))
-    process = subprocess.Popen(
-        [binary, "--listen", "127.0.0.1:0", "--engines", "1"],
+    return subprocess.Popen(
+        [binary, "--listen", "127.0.0.1:0", "--engines", "1", *extra],
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def wait_for_address(process):
     address = None
     for line in process.stderr:
         match = re.search(r"serving idcard\.v1 addr=(\S+)", line)
@@ -59,7 +61,39 @@ def server():
             address = match.group(1)
             break
     assert address, "the server did not start"
-    yield address
+    return address
+
+
+@pytest.fixture(scope="module")
+def server():
+    process = start_server()
+    yield wait_for_address(process)
+    process.terminate()
+    assert process.wait(timeout=30) == 0, "the server did not shut down cleanly"
+
+
+def add_key(keys_file, key_id, *flags):
+    """Adds a key with the real CLI; its secret is the last line of stdout."""
+    cli = os.environ.get("IDCARD_CLI_BIN", str(ROOT / "target/debug/idcard"))
+    out = subprocess.run(
+        [cli, "keys", "add", "--keys-file", str(keys_file), "--id", key_id, *flags],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def keyed_server():
+    state = Path(tempfile.mkdtemp(prefix="idcard-py-keys-"))
+    keys_file = state / "keys.toml"
+    secrets = {
+        "paced": add_key(keys_file, "paced", "--rate", "0.1", "--burst", "1"),
+        "metered": add_key(keys_file, "metered", "--quota", "1"),
+    }
+    process = start_server("--keys-file", str(keys_file), "--state-dir", str(state / "state"))
+    yield wait_for_address(process), secrets
     process.terminate()
     assert process.wait(timeout=30) == 0, "the server did not shut down cleanly"
 
@@ -79,7 +113,13 @@ def error_details(error):
     assert status is not None, "the error carries google.rpc details"
     found = {}
     for detail in status.details:
-        for kind in (error_details_pb2.ErrorInfo, error_details_pb2.RequestInfo, error_details_pb2.BadRequest):
+        for kind in (
+            error_details_pb2.ErrorInfo,
+            error_details_pb2.RequestInfo,
+            error_details_pb2.BadRequest,
+            error_details_pb2.RetryInfo,
+            error_details_pb2.QuotaFailure,
+        ):
             if detail.Is(kind.DESCRIPTOR):
                 message = kind()
                 detail.Unpack(message)
@@ -126,3 +166,40 @@ def test_recognizes_a_generated_card(stubs, server):
     assert len(response.results) >= 1
     expected_side = pb.CARD_SIDE_FRONT if card["cards"][0]["side"] == "front" else pb.CARD_SIDE_BACK
     assert response.results[0].card_side == expected_side
+
+
+def test_access_errors_decode_in_python(stubs, keyed_server):
+    pb, pb_grpc = stubs
+    address, secrets = keyed_server
+
+    def call(metadata):
+        requests = iter([pb.RecognizeIdCardRequest(chunk=b"GIF89a\x01\x00\x01\x00")])
+        with pytest.raises(grpc.RpcError) as caught:
+            client.RecognizeIdCard(requests, metadata=metadata)
+        return caught.value
+
+    def key(name):
+        return [("x-df-api-id", name), ("x-df-api-secret", secrets[name])]
+
+    with grpc.insecure_channel(address) as channel:
+        client = pb_grpc.IdCardServiceStub(channel)
+
+        error = call([])
+        assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+        assert error_details(error)["ErrorInfo"].reason == "UNAUTHORIZED"
+
+        # Admitted: the image rules refuse the GIF after every access check passed.
+        assert call(key("paced")).code() == grpc.StatusCode.INVALID_ARGUMENT
+        error = call(key("paced"))
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        details = error_details(error)
+        assert details["ErrorInfo"].reason == "RATE_LIMIT_EXCEEDED"
+        assert details["RetryInfo"].retry_delay.ToMilliseconds() > 0
+
+        bearer = [("authorization", "Bearer metered:" + secrets["metered"])]
+        assert call(bearer).code() == grpc.StatusCode.INVALID_ARGUMENT
+        error = call(key("metered"))
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        details = error_details(error)
+        assert details["ErrorInfo"].reason == "OUT_OF_QUOTA"
+        assert details["QuotaFailure"].violations[0].subject == "key:metered"
