@@ -111,6 +111,9 @@ struct EvalArgs {
     /// Also write the report as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Write every field read wrong (image, field, truth, read, font) as JSON lines here.
+    #[arg(long)]
+    mismatches: Option<PathBuf>,
     #[command(flatten)]
     models: ModelArgs,
 }
@@ -294,6 +297,19 @@ fn eval(args: EvalArgs) -> ExitCode {
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
         if let Err(error) = std::fs::write(path, json) {
+            eprintln!("idcard: cannot write {}: {error}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    if let Some(path) = &args.mismatches {
+        let lines: String = report
+            .groups
+            .values()
+            .flat_map(|group| &group.mismatches)
+            .filter_map(|m| serde_json::to_string(m).ok())
+            .map(|line| line + "\n")
+            .collect();
+        if let Err(error) = std::fs::write(path, lines) {
             eprintln!("idcard: cannot write {}: {error}", path.display());
             return ExitCode::FAILURE;
         }

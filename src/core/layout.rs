@@ -105,5 +105,7 @@ pub const BACK: &[LineSpec] = &[
 pub const FRONT_TITLE: LineSpec = line("front_title", 0.42, 0.98, 0.12, 0.22, Model::Arabic);
 /// The back's row of gender, religion and marital status, read as one line.
 pub const STATUS_ROW: LineSpec = line("status_row", 0.30, 0.86, 0.27, 0.38, Model::Arabic);
+/// The back's whole expiry row: the date at its left end, then "البطاقة سارية حتى".
+pub const EXPIRY_ROW: LineSpec = line("expiry_row", 0.15, 0.86, 0.42, 0.53, Model::Digits);
 /// The back's "البطاقة سارية حتى" label beside the expiry date.
 pub const BACK_LABEL: LineSpec = line("back_label", 0.44, 0.86, 0.41, 0.54, Model::Arabic);

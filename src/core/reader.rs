@@ -367,6 +367,21 @@ fn date_fields(
     with_day: bool,
 ) -> Result<(Field, Field), CoreError> {
     let (mut read, rect) = read_at(context, spec(specs, name))?;
+    if parse::date(&read.text, with_day).is_none() && name == "expiry_date" {
+        // The zone may cut the date where it meets the words beside it: read the whole
+        // row and take its leftmost date-shaped run.
+        let row = context
+            .ink
+            .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
+        if let Some(found) = context.engine.read_leftmost_shaped(row, "dddd/dd/dd") {
+            context
+                .boxes
+                .push((layout::EXPIRY_ROW.name, row, found.text.clone()));
+            if parse::date(&found.text, with_day).is_some() {
+                read = found;
+            }
+        }
+    }
     if parse::date(&read.text, with_day).is_none() {
         // The glyph reader's date does not parse: ask the Tesseract digit model.
         read = second_opinion(context, "date (tesseract)", rect)?;
@@ -547,7 +562,8 @@ fn read_back(
     let mut jobs = Field::default();
     let mut degree = Field::default();
     for line in ["profession_1", "profession_2"] {
-        let field = arabic_field(context, specs, line)?;
+        let read = read(context, spec(specs, line))?;
+        let field = Field::new(parse::profession_text(&read.text), read.confidence);
         if field.value.is_empty() {
             continue;
         }

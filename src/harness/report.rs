@@ -60,6 +60,25 @@ impl FieldStats {
     }
 }
 
+/// One field read wrong: what `idcard eval --mismatches` writes, for error analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mismatch {
+    /// The image.
+    pub image: String,
+    /// `front` or `back`.
+    pub side: String,
+    /// The API field.
+    pub field: String,
+    /// What was printed.
+    pub truth: String,
+    /// What was read (empty when the card was not found).
+    pub read: String,
+    /// Whether the card was found at all.
+    pub card_found: bool,
+    /// The font it was printed in, when the generator says.
+    pub font: String,
+}
+
 /// Everything measured on one mode and split.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct GroupStats {
@@ -79,6 +98,9 @@ pub struct GroupStats {
     pub fields: BTreeMap<String, FieldStats>,
     /// Per image, milliseconds in the core.
     pub latencies_ms: Vec<f64>,
+    /// Every field not read exactly (after Arabic folding for names).
+    #[serde(skip)]
+    pub mismatches: Vec<Mismatch>,
 }
 
 impl GroupStats {
@@ -122,15 +144,33 @@ impl GroupStats {
             for (name, truth_value) in &card.card_info {
                 let stats = self.fields.entry(name.clone()).or_default();
                 stats.n += 1;
+                let mismatch = |read: &str| Mismatch {
+                    image: truth.image.clone(),
+                    side: card.side.clone(),
+                    field: name.clone(),
+                    truth: truth_value.clone(),
+                    read: read.to_owned(),
+                    card_found: found.is_some(),
+                    font: card.fonts.get(name).cloned().unwrap_or_default(),
+                };
                 // A card not found scores every field wrong, even fields empty in truth.
                 let Some(read) =
                     found.map(|_| read_fields.get(name.as_str()).copied().unwrap_or(""))
                 else {
                     stats.edits += truth_value.chars().count();
                     stats.truth_chars += truth_value.chars().count();
+                    self.mismatches.push(mismatch(""));
                     continue;
                 };
                 let score = score_field(read, truth_value);
+                let right = if group_of(name).contains("folded") {
+                    score.folded
+                } else {
+                    score.exact
+                };
+                if !right {
+                    self.mismatches.push(mismatch(read));
+                }
                 stats.exact += usize::from(score.exact);
                 stats.folded += usize::from(score.folded);
                 stats.edits += score.edits;

@@ -28,6 +28,9 @@ pub struct TruthCard {
     pub corners: Vec<[f32; 2]>,
     /// Every API field, exactly as printed.
     pub card_info: BTreeMap<String, String>,
+    /// The font each field was printed in (for error analysis).
+    #[serde(default)]
+    pub fonts: BTreeMap<String, String>,
 }
 
 /// Reads `truth.jsonl` from `dir`.

@@ -158,7 +158,10 @@ const DEGREE_OPENERS: &[&str] = &[
     "دكتوراه",
     "معهد",
     "ثانوية",
+    "الثانوية",
     "شهادة",
+    "الشهادة",
+    "محو",
     "اعدادية",
     "إعدادية",
     "ابتدائية",
@@ -168,9 +171,44 @@ const DEGREE_OPENERS: &[&str] = &[
 pub fn is_degree_line(line: &str) -> bool {
     let folded = crate::core::text::fold_arabic(line);
     let first = folded.split(' ').next().unwrap_or("");
-    DEGREE_OPENERS
+    DEGREE_OPENERS.iter().any(|opener| {
+        let opener = crate::core::text::fold_arabic(opener);
+        // One misread letter in a long opener (دبنوم for دبلوم) still names it.
+        first == opener
+            || (opener.chars().count() >= 5
+                && strsim::normalized_levenshtein(first, &opener) >= 0.8)
+    })
+}
+
+/// Words of the card's background microprint, "جمهورية مصر العربية", which a line finder
+/// can land on when a profession line is empty.
+const MICROPRINT: &[&str] = &["جمهورية", "مصر", "العربية"];
+
+/// A profession line as printed, or empty when the reading is debris: no digits (a
+/// profession holds none), no one-letter fragments, not the background microprint.
+pub fn profession_text(raw: &str) -> String {
+    let text = arabic_text(raw);
+    let words: Vec<&str> = text
+        .split(' ')
+        .map(|w| w.trim_matches(|c: char| ('\u{0660}'..='\u{0669}').contains(&c)))
+        .filter(|w| {
+            w.chars().count() >= 2 && !w.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c))
+        })
+        .collect();
+    let letters: usize = words.iter().map(|w| w.chars().count()).sum();
+    let microprint_words = words
         .iter()
-        .any(|opener| first == crate::core::text::fold_arabic(opener))
+        .filter(|word| {
+            let word = crate::core::text::fold_arabic(word);
+            MICROPRINT.iter().any(|m| {
+                strsim::normalized_levenshtein(&word, &crate::core::text::fold_arabic(m)) >= 0.7
+            })
+        })
+        .count();
+    if letters < 3 || microprint_words >= 3 {
+        return String::new();
+    }
+    words.join(" ")
 }
 
 /// Keeps Arabic letters, Arabic-Indic digits, spaces and the dash; drops OCR debris.
@@ -188,6 +226,23 @@ pub fn arabic_text(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profession_lines_drop_debris() {
+        assert_eq!(profession_text("مديرة مدرسة ١"), "مديرة مدرسة");
+        assert_eq!(profession_text("ا ل"), "");
+        assert_eq!(
+            profession_text("نهوز فصر العربي تمصو رية فصر انظربية جمنهورية سور العر"),
+            ""
+        );
+        assert_eq!(
+            profession_text("مهندس بشركة مصر للطيران"),
+            "مهندس بشركة مصر للطيران"
+        );
+        assert!(is_degree_line("الثانوية الأزهرية"));
+        assert!(is_degree_line("دبنوم فني تجاري"));
+        assert!(!is_degree_line("مدرس"));
+    }
 
     #[test]
     fn reads_ids() {

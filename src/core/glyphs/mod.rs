@@ -122,6 +122,34 @@ impl DigitReader {
         }
     }
 
+    /// The leftmost run of glyphs shaped like `shape` ('d' stands for any digit, any other
+    /// character for itself), with no wide gap inside. For a field printed at the left
+    /// end of a row of words, like the back's expiry date beside "البطاقة سارية حتى": the
+    /// row can be read whole, so the date is never cut where it meets the words, and the
+    /// words' glyphs (read as digits, wrongly) never take the date's shape before it.
+    pub fn read_leftmost_shaped(
+        &self,
+        card: &GrayImage,
+        rect: (i32, i32, i32, i32),
+        shape: &str,
+    ) -> Option<Recognized> {
+        let shape: Vec<char> = shape.chars().collect();
+        let (seg, glyphs) = self.read_glyphs(card, rect);
+        let fits = |g: &GlyphReading, want: char| match want {
+            'd' => ('\u{0660}'..='\u{0669}').contains(&g.char),
+            other => g.char == other,
+        };
+        (0..=glyphs.len().checked_sub(shape.len())?).find_map(|start| {
+            let run = &glyphs[start..start + shape.len()];
+            let joined = (start..start + shape.len() - 1)
+                .all(|i| seg.gaps[i] as f32 <= SPACE_GAP * seg.digit_height);
+            (joined && run.iter().zip(&shape).all(|(g, &want)| fits(g, want))).then(|| Recognized {
+                text: run.iter().map(|g| g.char).collect(),
+                confidence: run.iter().map(|g| g.confidence).fold(1.0f32, f32::min),
+            })
+        })
+    }
+
     /// The segmentation and each glyph's reading, left to right.
     pub fn read_glyphs(
         &self,

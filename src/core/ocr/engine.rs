@@ -166,6 +166,17 @@ impl Engine {
         Ok(())
     }
 
+    /// The leftmost run of digit glyphs in `rect` shaped like `shape` (see
+    /// [`DigitReader::read_leftmost_shaped`]).
+    pub fn read_leftmost_shaped(
+        &self,
+        rect: crate::core::layout::PixelRect,
+        shape: &str,
+    ) -> Option<Recognized> {
+        let rect = clip(rect, self.card.width() as i32, self.card.height() as i32)?;
+        self.digits.read_leftmost_shaped(&self.card, rect, shape)
+    }
+
     /// Reads one rectangle of the current image as a single text line with `model`,
     /// restricted to `whitelist` when one is given.
     pub fn read_line(
@@ -187,20 +198,36 @@ impl Engine {
             Model::Digits => return Ok(self.digits.read_main_run(&self.card, rect)),
             Model::DigitsTesseract => &mut self.digits_tesseract,
         };
-        // 7 = treat the rectangle as one text line.
-        set(api, "tessedit_pageseg_mode", "7")?;
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
-        let (left, top, width, height) = rect;
-        api.set_rectangle(left, top, width, height);
-        let text = api
-            .get_utf8_text()
-            .map_err(|_| EngineError::Rejected("a recognition result as UTF-8"))?;
-        let confidence = (api.mean_text_conf().clamp(0, 100) as f32) / 100.0;
-        Ok(Recognized {
-            text: text.trim().to_string(),
-            confidence,
-        })
+        // 7 = treat the rectangle as one text line.
+        let line = recognize(api, rect, "7")?;
+        if !line.text.is_empty() || model != Model::Arabic {
+            return Ok(line);
+        }
+        // Tesseract's line mode sometimes returns nothing for a short Arabic word far to
+        // one end of a wide rectangle (a one-word profession, a short first name); raw-line
+        // mode (13), which skips the layout analysis, reads it.
+        recognize(api, rect, "13")
     }
+}
+
+/// One Tesseract reading of `rect` in page segmentation mode `psm`.
+fn recognize(
+    api: &mut TessApi,
+    rect: crate::core::layout::PixelRect,
+    psm: &str,
+) -> Result<Recognized, EngineError> {
+    set(api, "tessedit_pageseg_mode", psm)?;
+    let (left, top, width, height) = rect;
+    api.set_rectangle(left, top, width, height);
+    let text = api
+        .get_utf8_text()
+        .map_err(|_| EngineError::Rejected("a recognition result as UTF-8"))?;
+    let confidence = (api.mean_text_conf().clamp(0, 100) as f32) / 100.0;
+    Ok(Recognized {
+        text: text.trim().to_string(),
+        confidence,
+    })
 }
 
 /// `rect` clipped to a `width` x `height` image; `None` when too little of it is inside.
