@@ -366,33 +366,44 @@ fn date_fields(
     name: &str,
     with_day: bool,
 ) -> Result<(Field, Field), CoreError> {
-    let (mut read, rect) = read_at(context, spec(specs, name))?;
-    if parse::date(&read.text, with_day).is_none() && name == "expiry_date" {
+    // The card prints every part at full width (١٩٨٨/٠٦/٢٦); a reading with a short part
+    // parses, but is likely cut or missing a digit. Readings are tried in turn until one
+    // has the full shape; else the first that parses is kept.
+    let shape = if with_day { "dddd/dd/dd" } else { "dddd/dd" };
+    let full = |text: &str| parse::date(text, with_day).is_some() && parse::has_shape(text, shape);
+    let (zone_read, rect) = read_at(context, spec(specs, name))?;
+    let mut readings = vec![zone_read];
+    if !full(&readings[0].text) && name == "expiry_date" {
         // The zone may cut the date where it meets the words beside it: read the whole
         // row and take its leftmost date-shaped run.
         let row = context
             .ink
             .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
-        if let Some(found) = context.engine.read_leftmost_shaped(row, "dddd/dd/dd") {
+        if let Some(found) = context.engine.read_leftmost_shaped(row, shape) {
             context
                 .boxes
                 .push((layout::EXPIRY_ROW.name, row, found.text.clone()));
-            if parse::date(&found.text, with_day).is_some() {
-                read = found;
-            }
+            readings.push(found);
         }
     }
-    if parse::date(&read.text, with_day).is_none() {
-        // The glyph reader's date does not parse: ask the Tesseract digit model.
-        read = second_opinion(context, "date (tesseract)", rect)?;
+    if !readings.iter().any(|r| full(&r.text)) {
+        // The glyph reader has no good date: ask the Tesseract digit model.
+        readings.push(second_opinion(context, "date (tesseract)", rect)?);
     }
-    Ok(match parse::date(&read.text, with_day) {
-        Some((ascii, arabic)) => (
-            Field::new(ascii, read.confidence),
-            Field::new(arabic, read.confidence),
-        ),
-        None => (Field::default(), Field::default()),
-    })
+    let chosen = readings.iter().find(|r| full(&r.text)).or_else(|| {
+        readings
+            .iter()
+            .find(|r| parse::date(&r.text, with_day).is_some())
+    });
+    Ok(
+        match chosen.and_then(|r| parse::date(&r.text, with_day).map(|d| (d, r.confidence))) {
+            Some(((ascii, arabic), confidence)) => (
+                Field::new(ascii, confidence),
+                Field::new(arabic, confidence),
+            ),
+            None => (Field::default(), Field::default()),
+        },
+    )
 }
 
 fn read_front(

@@ -96,6 +96,22 @@ pub fn date(raw: &str, with_day: bool) -> Option<(String, String)> {
     Some((formatted, arabic))
 }
 
+/// Whether `raw` holds a token of exactly `shape` ('d' any digit, Arabic-Indic or ASCII;
+/// any other character itself), such as a date printed at full width.
+pub fn has_shape(raw: &str, shape: &str) -> bool {
+    let ascii = to_ascii(raw);
+    ascii.split_whitespace().any(|token| {
+        token.chars().count() == shape.chars().count()
+            && token
+                .chars()
+                .zip(shape.chars())
+                .all(|(c, want)| match want {
+                    'd' => c.is_ascii_digit(),
+                    other => c == other,
+                })
+    })
+}
+
 /// The card serial (two Latin capitals, seven digits), repairing the letter/digit
 /// confusions that the serial's fixed shape makes unambiguous.
 pub fn serial(raw: &str) -> Option<String> {
@@ -226,6 +242,13 @@ pub fn arabic_text(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_dates_have_the_shape() {
+        assert!(has_shape("٢٠٢٩/١٠/١٦", "dddd/dd/dd"));
+        assert!(!has_shape("٢٠٢٩/١٠/١", "dddd/dd/dd"));
+        assert!(has_shape("x ٢٠٢٤/٠١", "dddd/dd"));
+    }
 
     #[test]
     fn profession_lines_drop_debris() {
