@@ -105,6 +105,8 @@ pub const BACK: &[LineSpec] = &[
 pub const FRONT_TITLE: LineSpec = line("front_title", 0.42, 0.98, 0.12, 0.22, Model::Arabic);
 /// The back's row of gender, religion and marital status, read as one line.
 pub const STATUS_ROW: LineSpec = line("status_row", 0.30, 0.86, 0.27, 0.38, Model::Arabic);
+/// The back's whole top row: the issue date, then the national ID at its right end.
+pub const BACK_ID_ROW: LineSpec = line("id_row", 0.18, 0.86, 0.03, 0.15, Model::Digits);
 /// The back's whole expiry row: the date at its left end, then "البطاقة سارية حتى".
 pub const EXPIRY_ROW: LineSpec = line("expiry_row", 0.15, 0.86, 0.42, 0.53, Model::Digits);
 /// The back's "البطاقة سارية حتى" label beside the expiry date.

@@ -14,6 +14,7 @@ use super::{
         parse,
         vocabulary::{self, Matched},
     },
+    glyphs::LineEnd,
     layout::{self, LineSpec, PixelRect},
     lines::InkMap,
     locate::{self, Quad},
@@ -330,34 +331,59 @@ fn arabic_field(
 fn id_field(
     context: &mut CardContext<'_>,
     specs: &'static [LineSpec],
+    row: Option<&'static LineSpec>,
 ) -> Result<(Field, Option<NationalIdFacts>), CoreError> {
-    let (mut read, rect) = read_at(context, spec(specs, "id_number"))?;
-    // Two digit readers, the card's rules deciding: the glyph reader first; when its
-    // number is not a well-formed ID, Tesseract's reading of the same line if that is.
-    if !parse::national_id(&read.text).is_some_and(|id| national_id::is_well_formed(&id)) {
-        let other = second_opinion(context, "id_number (tesseract)", rect)?;
-        if parse::national_id(&other.text).is_some_and(|id| national_id::is_well_formed(&id)) {
-            read = other;
+    let (zone_read, rect) = read_at(context, spec(specs, "id_number"))?;
+    // Readings in order of trust, the card's rules deciding between them: the glyph
+    // reader first; when its number is not a well-formed ID, Tesseract's reading of the
+    // same line; then, where a neighbour shares the row, the row's rightmost 14 digits.
+    let mut readings = vec![zone_read];
+    if well_formed_id(&readings[0].text).is_none() {
+        readings.push(second_opinion(context, "id_number (tesseract)", rect)?);
+    }
+    if let Some(row) = row.filter(|_| readings.iter().all(|r| well_formed_id(&r.text).is_none())) {
+        let row_rect = context.ink.find_line(&context.alignment.apply(&row.zone));
+        if let Some(found) = context
+            .engine
+            .read_shaped(row_rect, "dddddddddddddd", LineEnd::Right)
+        {
+            context.boxes.push((row.name, row_rect, found.text.clone()));
+            readings.push(found);
         }
     }
-    let Some(id) = parse::national_id(&read.text) else {
+    if let Some((id, read)) = readings
+        .iter()
+        .find_map(|r| well_formed_id(&r.text).map(|id| (id, r)))
+    {
+        let facts = national_id::analyze(&id);
+        return Ok((Field::new(id, read.confidence), facts));
+    }
+    // No reading is a well-formed ID: return the first 14-digit one as read, flagged.
+    let Some((id, read)) = readings
+        .iter()
+        .find_map(|r| parse::national_id(&r.text).map(|id| (id, r)))
+    else {
         return Ok((Field::default(), None));
     };
     // A number whose check digit holds by chance but that cannot be an ID (century 1, a
     // 31st of February, an unknown governorate) is certainly misread: no answer beats a
     // confident wrong one. A number that merely fails its checksum is returned as read,
     // flagged by a low confidence and `checksum_valid: false`, never "fixed" into another.
-    if national_id::checksum_valid(&id) && !national_id::is_well_formed(&id) {
+    if national_id::checksum_valid(&id) {
         return Ok((Field::default(), None));
     }
     let facts = national_id::analyze(&id);
-    let trusted = national_id::is_well_formed(&id);
-    let confidence = if trusted {
-        read.confidence
-    } else {
-        read.confidence * 0.3
-    };
-    Ok((Field::new(id, confidence), facts))
+    Ok((Field::new(id, read.confidence * 0.3), facts))
+}
+
+/// The well-formed national ID a reading holds: the number itself, or the one 14-digit
+/// window of a longer run that passes every rule (never one of several).
+fn well_formed_id(text: &str) -> Option<String> {
+    let mut valid = parse::national_id_candidates(text)
+        .into_iter()
+        .filter(|id| national_id::is_well_formed(id));
+    let first = valid.next()?;
+    valid.next().is_none().then_some(first)
 }
 
 fn date_fields(
@@ -379,7 +405,7 @@ fn date_fields(
         let row = context
             .ink
             .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
-        if let Some(found) = context.engine.read_leftmost_shaped(row, shape) {
+        if let Some(found) = context.engine.read_shaped(row, shape, LineEnd::Left) {
             context
                 .boxes
                 .push((layout::EXPIRY_ROW.name, row, found.text.clone()));
@@ -410,7 +436,7 @@ fn read_front(
     context: &mut CardContext<'_>,
 ) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::FRONT;
-    let (mut id_number, mut facts) = id_field(context, specs)?;
+    let (mut id_number, mut facts) = id_field(context, specs, None)?;
     let (mut birthday, mut birthday_arabic) = date_fields(context, specs, "birthday", true)?;
     // The ID failed its checksum, and the printed birth date fixes it with one digit.
     if let Some(repaired) = crosscheck::repair_id_with_birth_date(&id_number.value, &birthday.value)
@@ -540,7 +566,7 @@ fn read_back(
     context: &mut CardContext<'_>,
 ) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::BACK;
-    let (id_number, facts) = id_field(context, specs)?;
+    let (id_number, facts) = id_field(context, specs, Some(&layout::BACK_ID_ROW))?;
     let (mut issue_date, mut issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
     let (mut expiry_date, mut expiry_date_arabic) =
         date_fields(context, specs, "expiry_date", true)?;

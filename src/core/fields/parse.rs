@@ -32,6 +32,21 @@ pub fn national_id(raw: &str) -> Option<String> {
     }
 }
 
+/// Every 14-digit number `raw` may hold: what [`national_id`] finds, else each 14-digit
+/// window of a longer run of digits (a neighbour's digits glued to the ID, the issue date's
+/// on the back). The caller keeps a window only when the card's rules single it out.
+pub fn national_id_candidates(raw: &str) -> Vec<String> {
+    if let Some(id) = national_id(raw) {
+        return vec![id];
+    }
+    let ascii = to_ascii(raw);
+    ascii
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| (15..=18).contains(&g.len()))
+        .flat_map(|g| (0..=g.len() - 14).map(move |start| g[start..start + 14].to_string()))
+        .collect()
+}
+
 /// A date read as `raw`, as (`yyyy/mm[/dd]` ASCII, the same in Arabic-Indic digits);
 /// `with_day` says whether the card prints a day. `None` unless it is a real date. A stray
 /// glyph caught at either end of the rectangle (a year of five digits, a day of three) is
@@ -242,6 +257,18 @@ pub fn arabic_text(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_runs_give_every_window() {
+        assert_eq!(
+            national_id_candidates("/١٢٢٨٦٠٨١٤١٦٣٤٣٦٨"),
+            vec!["12286081416343", "22860814163436", "28608141634368"]
+        );
+        assert_eq!(
+            national_id_candidates("٢٩٨٠٦٢٦٠١٢٣٤١٠"),
+            vec!["29806260123410"]
+        );
+    }
 
     #[test]
     fn full_width_dates_have_the_shape() {

@@ -44,6 +44,15 @@ pub use segment::{segment, LineRect, Segmentation};
 /// A gap wider than this many digit heights is printed as a space.
 const SPACE_GAP: f32 = 1.0;
 
+/// Which end of a line [`DigitReader::read_shaped`] searches from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnd {
+    /// The leftmost match.
+    Left,
+    /// The rightmost match.
+    Right,
+}
+
 /// One glyph's reading.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GlyphReading {
@@ -122,16 +131,18 @@ impl DigitReader {
         }
     }
 
-    /// The leftmost run of glyphs shaped like `shape` ('d' stands for any digit, any other
-    /// character for itself), with no wide gap inside. For a field printed at the left
-    /// end of a row of words, like the back's expiry date beside "البطاقة سارية حتى": the
-    /// row can be read whole, so the date is never cut where it meets the words, and the
-    /// words' glyphs (read as digits, wrongly) never take the date's shape before it.
-    pub fn read_leftmost_shaped(
+    /// The run of glyphs shaped like `shape` ('d' stands for any digit, any other
+    /// character for itself), with no wide gap inside, nearest to the `end` of the line.
+    /// For a field printed at one end of a row: the back's expiry date at the left of
+    /// "البطاقة سارية حتى", its national ID at the right of the issue date. The row can be
+    /// read whole, so the field is never cut where it meets its neighbour, and the
+    /// neighbour's glyphs do not take the field's shape before it.
+    pub fn read_shaped(
         &self,
         card: &GrayImage,
         rect: (i32, i32, i32, i32),
         shape: &str,
+        end: LineEnd,
     ) -> Option<Recognized> {
         let shape: Vec<char> = shape.chars().collect();
         let (seg, glyphs) = self.read_glyphs(card, rect);
@@ -139,7 +150,8 @@ impl DigitReader {
             'd' => ('\u{0660}'..='\u{0669}').contains(&g.char),
             other => g.char == other,
         };
-        (0..=glyphs.len().checked_sub(shape.len())?).find_map(|start| {
+        let last_start = glyphs.len().checked_sub(shape.len())?;
+        let matches = |start: usize| {
             let run = &glyphs[start..start + shape.len()];
             let joined = (start..start + shape.len() - 1)
                 .all(|i| seg.gaps[i] as f32 <= SPACE_GAP * seg.digit_height);
@@ -147,7 +159,11 @@ impl DigitReader {
                 text: run.iter().map(|g| g.char).collect(),
                 confidence: run.iter().map(|g| g.confidence).fold(1.0f32, f32::min),
             })
-        })
+        };
+        match end {
+            LineEnd::Left => (0..=last_start).find_map(matches),
+            LineEnd::Right => (0..=last_start).rev().find_map(matches),
+        }
     }
 
     /// The segmentation and each glyph's reading, left to right.

@@ -8,7 +8,7 @@ use std::{
 use image::GrayImage;
 use leptess::tesseract::TessApi;
 
-use crate::core::glyphs::DigitReader;
+use crate::core::glyphs::{DigitReader, LineEnd};
 
 /// Which trained model reads a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,15 +166,16 @@ impl Engine {
         Ok(())
     }
 
-    /// The leftmost run of digit glyphs in `rect` shaped like `shape` (see
-    /// [`DigitReader::read_leftmost_shaped`]).
-    pub fn read_leftmost_shaped(
+    /// The run of digit glyphs in `rect` shaped like `shape` nearest to `end` (see
+    /// [`DigitReader::read_shaped`]).
+    pub fn read_shaped(
         &self,
         rect: crate::core::layout::PixelRect,
         shape: &str,
+        end: LineEnd,
     ) -> Option<Recognized> {
         let rect = clip(rect, self.card.width() as i32, self.card.height() as i32)?;
-        self.digits.read_leftmost_shaped(&self.card, rect, shape)
+        self.digits.read_shaped(&self.card, rect, shape, end)
     }
 
     /// Reads one rectangle of the current image as a single text line with `model`,
