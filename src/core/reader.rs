@@ -594,8 +594,34 @@ fn read_back(
         }
         _ => {}
     }
-    let [(gender, gender_en), (religion, religion_en), (marriage, marriage_en)] =
+    let [(mut gender, mut gender_en), (religion, religion_en), (marriage, marriage_en)] =
         status_row(context)?;
+    // The number's 13th digit encodes the gender. When the number passes every rule it
+    // fills an unreadable printed gender and wins a disagreement, saying so in the
+    // confidence, as the front's birth date does.
+    let id_gender = facts
+        .as_ref()
+        .filter(|_| national_id::is_well_formed(&id_number.value))
+        .and_then(|f| {
+            vocabulary::GENDERS
+                .iter()
+                .find(|t| t.gender == Some(f.gender))
+        });
+    if let Some(term) = id_gender {
+        let confidence = if gender_en.value.is_empty() {
+            Some(0.5)
+        } else if gender_en.value != term.english {
+            Some(0.6)
+        } else {
+            gender.confidence = gender.confidence.max(0.95);
+            gender_en.confidence = gender.confidence;
+            None
+        };
+        if let Some(confidence) = confidence {
+            gender = Field::new(term.arabic, confidence);
+            gender_en = Field::new(term.english, confidence);
+        }
+    }
     let mut jobs = Field::default();
     let mut degree = Field::default();
     for line in ["profession_1", "profession_2"] {
