@@ -135,9 +135,29 @@ pub fn serial(raw: &str) -> Option<String> {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    if chars.len() != 9 {
+    if chars.len() == 9 {
+        return serial_shape(&chars).map(|(fixed, _)| fixed);
+    }
+    // One or two stray glyphs (the card's edge read as "1", a speck): the 9-character
+    // window that needs the fewest letter/digit repairs, at most one, when it is the only
+    // such one.
+    if !(10..=11).contains(&chars.len()) {
         return None;
     }
+    let mut windows: Vec<(String, usize)> = chars.windows(9).filter_map(serial_shape).collect();
+    windows.sort_by_key(|(_, repairs)| *repairs);
+    match windows.as_slice() {
+        [(best, fewest), rest @ ..]
+            if *fewest <= 1 && rest.first().is_none_or(|(_, r)| r > fewest) =>
+        {
+            Some(best.clone())
+        }
+        _ => None,
+    }
+}
+
+/// Nine characters repaired to the serial's shape, and how many repairs that took.
+fn serial_shape(chars: &[char]) -> Option<(String, usize)> {
     let as_letter = |c: char| match c {
         '0' => 'O',
         '1' => 'I',
@@ -163,7 +183,8 @@ pub fn serial(raw: &str) -> Option<String> {
         .collect();
     let shape_ok = fixed[..2].chars().all(|c| c.is_ascii_uppercase())
         && fixed[2..].chars().all(|c| c.is_ascii_digit());
-    shape_ok.then_some(fixed)
+    let repairs = fixed.chars().zip(chars).filter(|(a, b)| a != *b).count();
+    shape_ok.then_some((fixed, repairs))
 }
 
 /// A house number: one to four Arabic-Indic digits and nothing else, as printed.
@@ -257,6 +278,17 @@ pub fn arabic_text(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serials_drop_a_stray_glyph_only_when_one_window_stands_out() {
+        assert_eq!(serial("1CD9288402").as_deref(), Some("CD9288402"));
+        assert_eq!(serial("UC00017311").as_deref(), Some("UC0001731"));
+        assert_eq!(serial("EU4772752").as_deref(), Some("EU4772752"));
+        assert_eq!(serial("E0477275Z").as_deref(), Some("EO4772752"));
+        assert_eq!(serial("AB12345678").as_deref(), Some("AB1234567"));
+        // Digits only: every window needs two repairs to have its letters; no guess.
+        assert_eq!(serial("12345678901"), None);
+    }
 
     #[test]
     fn long_runs_give_every_window() {
