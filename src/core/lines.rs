@@ -200,6 +200,12 @@ impl InkMap {
     /// (a fifth of the line rectangle, which is about twice the text height), each padded
     /// a little.
     pub fn words(&self, line: PixelRect) -> Vec<PixelRect> {
+        self.words_split_by(line, 5)
+    }
+
+    /// Like [`InkMap::words`], with a word gap of `1 / divisor` of the line rectangle's
+    /// height: a larger divisor splits at narrower spaces (and inside some words).
+    pub fn words_split_by(&self, line: PixelRect, divisor: i32) -> Vec<PixelRect> {
         let (left, top, width, height) = line;
         let (x0, x1) = (
             left.max(0) as u32,
@@ -209,7 +215,7 @@ impl InkMap {
             top.max(0) as u32,
             ((top + height).max(0) as u32).min(self.height),
         );
-        let min_gap = (height / 5).max(4) as u32;
+        let min_gap = (height / divisor.max(1)).max(3) as u32;
         let pad = (height / 8).max(2);
         let mut runs: Vec<(u32, u32)> = Vec::new();
         for x in x0..x1 {
@@ -233,6 +239,24 @@ impl InkMap {
                 )
             })
             .collect()
+    }
+
+    /// Whether the ink in `word` belongs to a vertical rule, such as the card's edge in a
+    /// photo: ink in its columns runs on above and below the line, where a glyph's stops.
+    pub fn is_vertical_rule(&self, word: PixelRect) -> bool {
+        let (left, top, width, height) = word;
+        let x0 = left.max(0) as u32;
+        let x1 = ((left + width).max(0) as u32).min(self.width);
+        // Three line heights each way: stacked text lines leave gaps between them there.
+        let y0 = (top - 3 * height).max(0) as u32;
+        let y1 = ((top + 4 * height).max(0) as u32).min(self.height);
+        if x1 <= x0 || y1 <= y0 {
+            return false;
+        }
+        let inked = (y0..y1)
+            .filter(|&y| (x0..x1).any(|x| self.ink[(y * self.width + x) as usize] == 1))
+            .count();
+        inked as f32 >= 0.95 * (y1 - y0) as f32
     }
 
     /// The rightmost word of a line. An Arabic line starts at its right end, so this is

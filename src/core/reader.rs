@@ -481,7 +481,10 @@ fn read_front(
         birthday,
         birthday_arabic,
         address: address_field(context)?,
-        region: arabic_field(context, specs, "region")?,
+        region: {
+            let read = read(context, spec(specs, "region"))?;
+            Field::new(parse::region_text(&read.text), read.confidence)
+        },
     };
     Ok((CardFields::Front(front), facts))
 }
@@ -493,7 +496,19 @@ fn read_front(
 fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     let spec = spec(layout::FRONT, "address");
     let line = context.ink.find_line(&context.alignment.apply(&spec.zone));
-    if let Some(word) = context.ink.rightmost_word(line) {
+    // The house number is the line's first (rightmost) word. Fonts space words
+    // differently, so narrower gaps are tried in turn; a piece of a word read as digits
+    // is refused by the digit reader's confidence.
+    // The card's edge, caught when the card was located loosely, is no word.
+    for divisor in [5, 8, 12] {
+        let words = context.ink.words_split_by(line, divisor);
+        let Some(&word) = words
+            .iter()
+            .rev()
+            .find(|&&w| !context.ink.is_vertical_rule(w))
+        else {
+            break;
+        };
         let number = context.engine.read_line(Model::Digits, word, None)?;
         let digits = parse::house_number(&number.text);
         if let (Some(digits), true) = (digits, number.confidence >= 0.8) {
@@ -517,7 +532,14 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     }
     let read = context.engine.read_line(spec.model, line, spec.whitelist)?;
     context.boxes.push((spec.name, line, read.text.clone()));
-    Ok(Field::new(parse::arabic_text(&read.text), read.confidence))
+    // No house number was found: digits in the Arabic model's reading are its guesses at
+    // Arabic-Indic digits, which it cannot read; the words alone are better.
+    let words: Vec<String> = parse::arabic_text(&read.text)
+        .split(' ')
+        .filter(|w| !w.chars().all(|c| ('\u{0660}'..='\u{0669}').contains(&c)))
+        .map(str::to_string)
+        .collect();
+    Ok(Field::new(words.join(" "), read.confidence))
 }
 
 /// Reads the row that prints gender, religion and marital status (right to left) as one

@@ -232,6 +232,76 @@ pub fn is_degree_line(line: &str) -> bool {
     })
 }
 
+/// The address's second line, "district - governorate", as printed. The governorate is
+/// one of a closed list: a reading close to one name (and clearly closer than to any
+/// other) takes that name's spelling, and a missing dash before it is restored. A district
+/// is an open vocabulary and is kept as read, unless it is the governorate's capital of the
+/// same name (دمياط - دمياط). Digits and one-letter debris are dropped: the line has none.
+pub fn region_text(raw: &str) -> String {
+    use crate::core::text::fold_arabic;
+    let text = arabic_text(raw);
+    let words: Vec<&str> = text
+        .split(' ')
+        .filter(|w| {
+            *w == "-"
+                || (w.chars().count() >= 2
+                    && !w.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)))
+        })
+        .collect();
+    let joined = words.join(" ");
+    let (district, governorate) = match joined.rsplit_once('-') {
+        Some((district, governorate)) => {
+            (district.trim().to_string(), governorate.trim().to_string())
+        }
+        None => {
+            // No dash: the last one or two words, when they name a governorate.
+            let split = (1..=2.min(words.len().saturating_sub(1))).find_map(|n| {
+                let tail = words[words.len() - n..].join(" ");
+                closest_governorate(&tail, 0.8).map(|_| (words[..words.len() - n].join(" "), tail))
+            });
+            match split {
+                Some(parts) => parts,
+                None => return joined,
+            }
+        }
+    };
+    let Some(name) = closest_governorate(&governorate, 0.6) else {
+        return joined;
+    };
+    let district =
+        if strsim::normalized_levenshtein(&fold_arabic(&district), &fold_arabic(name)) >= 0.75 {
+            name.to_string()
+        } else {
+            district
+        };
+    if district.is_empty() {
+        return name.to_string();
+    }
+    format!("{district} - {name}")
+}
+
+/// The governorate name `text` reads as: at least `min` similar after folding, and at
+/// least 0.15 more similar than any other.
+fn closest_governorate(text: &str, min: f64) -> Option<&'static str> {
+    use crate::core::text::fold_arabic;
+    let folded = fold_arabic(text);
+    let mut scored: Vec<(f64, &'static str)> = super::national_id::GOVERNORATES
+        .iter()
+        .filter(|g| g.code != "88")
+        .map(|g| {
+            (
+                strsim::normalized_levenshtein(&folded, &fold_arabic(g.arabic)),
+                g.arabic,
+            )
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [(best, name), (second, _), ..] if *best >= min && best - second >= 0.15 => Some(name),
+        _ => None,
+    }
+}
+
 /// Words of the card's background microprint, "جمهورية مصر العربية", which a line finder
 /// can land on when a profession line is empty.
 const MICROPRINT: &[&str] = &["جمهورية", "مصر", "العربية"];
@@ -278,6 +348,21 @@ pub fn arabic_text(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_snap_the_governorate_only() {
+        assert_eq!(region_text("سمسطا - بلي سويف"), "سمسطا - بني سويف");
+        assert_eq!(region_text("المندرة الإسكندرية"), "المندرة - الإسكندرية");
+        assert_eq!(region_text("بدر - البحيرة ١"), "بدر - البحيرة");
+        assert_eq!(
+            region_text("ا أبو زنيعة - جنوب سيناء"),
+            "أبو زنيعة - جنوب سيناء"
+        );
+        assert_eq!(region_text("دمباط - دمباط"), "دمياط - دمياط");
+        // The district is kept as read; an unrecognizable governorate too.
+        assert_eq!(region_text("نجم حمادي - قنا"), "نجم حمادي - قنا");
+        assert_eq!(region_text("الأريعين - العوبير"), "الأريعين - العوبير");
+    }
 
     #[test]
     fn serials_drop_a_stray_glyph_only_when_one_window_stands_out() {
