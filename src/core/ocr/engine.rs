@@ -202,15 +202,26 @@ impl Engine {
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
         // 7 = treat the rectangle as one text line.
         let line = recognize(api, rect, "7")?;
-        if !line.text.is_empty() || model != Model::Arabic {
+        if model != Model::Arabic || (!line.text.is_empty() && line.confidence >= LOW_CONFIDENCE) {
             return Ok(line);
         }
         // Tesseract's line mode sometimes returns nothing for a short Arabic word far to
-        // one end of a wide rectangle (a one-word profession, a short first name); raw-line
-        // mode (13), which skips the layout analysis, reads it.
-        recognize(api, rect, "13")
+        // one end of a wide rectangle (a one-word profession, a short first name), or reads
+        // a display face poorly; raw-line mode (13), which skips the layout analysis, is
+        // asked too, and the surer reading kept.
+        let raw = recognize(api, rect, "13")?;
+        Ok(
+            if line.text.is_empty() || raw.confidence > line.confidence {
+                raw
+            } else {
+                line
+            },
+        )
     }
 }
+
+/// Below this mean word confidence an Arabic line is read a second way.
+const LOW_CONFIDENCE: f32 = 0.6;
 
 /// One Tesseract reading of `rect` in page segmentation mode `psm`.
 fn recognize(
