@@ -10,6 +10,7 @@
 pub mod access;
 pub mod api_json;
 pub mod core;
+pub mod error_chain;
 pub mod grpc;
 pub mod harness;
 pub mod metrics;

@@ -10,6 +10,7 @@ use idcard_ocr::{
     },
     api_json,
     core::{self, ocr::EnginePool, ImageLimits, Reason},
+    error_chain::error_chain,
     grpc::convert,
     harness,
     model_args::ModelArgs,
@@ -525,19 +526,6 @@ fn remote(
         }
         Ok(answers)
     })
-}
-
-/// An error with its sources: tonic's transport error alone says only "transport error",
-/// and a failed TLS handshake's reason (unknown issuer, wrong name) is in the sources.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    text
 }
 
 /// A gRPC error as the cloud API's error JSON, from its `ErrorInfo` and `RequestInfo`.

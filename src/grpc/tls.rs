@@ -9,6 +9,7 @@ use std::{
     time::Duration,
 };
 
+use crate::error_chain::error_chain;
 use rustls_pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
@@ -155,18 +156,6 @@ fn has_certificate(pem: &[u8]) -> bool {
         found = true;
     }
     found
-}
-
-/// An error and its sources, in one line.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    text
 }
 
 #[cfg(test)]
