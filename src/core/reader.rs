@@ -348,7 +348,11 @@ fn id_field(
             .read_shaped(row_rect, "dddddddddddddd", LineEnd::Right)
         {
             context.boxes.push((row.name, row_rect, found.text.clone()));
-            readings.push(found);
+            // Each further reading is one more chance for a misread number to pass the
+            // check digit by luck (1 in 11): a doubtful glyph disqualifies this one.
+            if found.confidence >= ROW_ID_MIN_CONFIDENCE {
+                readings.push(found);
+            }
         }
     }
     if let Some((id, read)) = readings
@@ -375,6 +379,9 @@ fn id_field(
     let facts = national_id::analyze(&id);
     Ok((Field::new(id, read.confidence * 0.3), facts))
 }
+
+/// The lowest glyph probability at which the row's reading of the ID is considered.
+const ROW_ID_MIN_CONFIDENCE: f32 = 0.6;
 
 /// The well-formed national ID a reading holds: the number itself, or the one 14-digit
 /// window of a longer run that passes every rule (never one of several).
