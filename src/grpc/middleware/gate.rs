@@ -110,7 +110,13 @@ fn refuse<RB: Default>(head: &Parts, refusal: AccessError, metrics: &Metrics) ->
         .get::<RequestId>()
         .map(|id| id.0.clone())
         .unwrap_or_default();
-    let method = method_of(head.uri.path());
+    // Metric labels and logs take only known names: a path is the caller's to choose.
+    let named = method_of(head.uri.path());
+    let method = if crate::access::keys::METHODS.contains(&named) {
+        named
+    } else {
+        "other"
+    };
     let key_id = head
         .extensions
         .get::<super::Caller>()
