@@ -383,8 +383,8 @@ fn id_field(
 /// The lowest glyph probability at which the row's reading of the ID is considered.
 const ROW_ID_MIN_CONFIDENCE: f32 = 0.6;
 
-/// The well-formed national ID a reading holds: the number itself, or the one 14-digit
-/// window of a longer run that passes every rule (never one of several).
+/// The well-formed national ID a reading holds (see [`parse::national_id_candidates`]),
+/// never one of several.
 fn well_formed_id(text: &str) -> Option<String> {
     let mut valid = parse::national_id_candidates(text)
         .into_iter()

@@ -32,18 +32,28 @@ pub fn national_id(raw: &str) -> Option<String> {
     }
 }
 
-/// Every 14-digit number `raw` may hold: what [`national_id`] finds, else each 14-digit
-/// window of a longer run of digits (a neighbour's digits glued to the ID, the issue date's
-/// on the back). The caller keeps a window only when the card's rules single it out.
+/// The 14-digit numbers `raw` may hold: what [`national_id`] finds; else, when a run of
+/// 15 or 16 digits follows a '/', its last 14. That is the back's issue date glued to the
+/// ID (`yyyy/mm` then the number, with no gap): the month's digits stand before the
+/// number. Other long runs give nothing: an inserted or split glyph can sit anywhere, and
+/// guessing which 14 digits to keep lets a misreading pass the check digit by luck.
 pub fn national_id_candidates(raw: &str) -> Vec<String> {
     if let Some(id) = national_id(raw) {
         return vec![id];
     }
     let ascii = to_ascii(raw);
     ascii
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|g| (15..=18).contains(&g.len()))
-        .flat_map(|g| (0..=g.len() - 14).map(move |start| g[start..start + 14].to_string()))
+        .split('/')
+        .skip(1)
+        .filter_map(|after_slash| {
+            let run: String = after_slash
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            (15..=16)
+                .contains(&run.len())
+                .then(|| run[run.len() - 14..].to_string())
+        })
         .collect()
 }
 
@@ -376,11 +386,13 @@ mod tests {
     }
 
     #[test]
-    fn long_runs_give_every_window() {
+    fn only_a_glued_issue_date_gives_a_window() {
         assert_eq!(
             national_id_candidates("/١٢٢٨٦٠٨١٤١٦٣٤٣٦٨"),
-            vec!["12286081416343", "22860814163436", "28608141634368"]
+            vec!["28608141634368"]
         );
+        // A long run with no slash before it: no window is guessed.
+        assert!(national_id_candidates("٢٤٧٠٢٠٥١٨٠٨١٨١٣").is_empty());
         assert_eq!(
             national_id_candidates("٢٩٨٠٦٢٦٠١٢٣٤١٠"),
             vec!["29806260123410"]
