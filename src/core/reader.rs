@@ -339,6 +339,15 @@ fn id_field(
     // same line; then, where a neighbour shares the row, the row's rightmost 14 digits.
     let mut readings = vec![zone_read];
     if well_formed_id(&readings[0].text).is_none() {
+        // A wide gap inside the number (a spaced font, a blur) splits it into runs, of
+        // which the zone reading keeps the longest: read every glyph and join them.
+        let every = context.engine.read_all_digits(rect);
+        context
+            .boxes
+            .push(("id_number (all glyphs)", rect, every.text.clone()));
+        readings.push(every);
+    }
+    if readings.iter().all(|r| well_formed_id(&r.text).is_none()) {
         readings.push(second_opinion(context, "id_number (tesseract)", rect)?);
     }
     if let Some(row) = row.filter(|_| readings.iter().all(|r| well_formed_id(&r.text).is_none())) {

@@ -178,6 +178,15 @@ impl Engine {
         self.digits.read_shaped(&self.card, rect, shape, end)
     }
 
+    /// Every digit glyph in `rect`, with a space at each wide gap (see
+    /// [`DigitReader::read_line`]); `Model::Digits` keeps only the longest run.
+    pub fn read_all_digits(&self, rect: crate::core::layout::PixelRect) -> Recognized {
+        match clip(rect, self.card.width() as i32, self.card.height() as i32) {
+            Some(rect) => self.digits.read_line(&self.card, rect),
+            None => Recognized::default(),
+        }
+    }
+
     /// Reads one rectangle of the current image as a single text line with `model`,
     /// restricted to `whitelist` when one is given.
     pub fn read_line(
