@@ -24,6 +24,12 @@ use super::reading::Point;
 const SEARCH_SIDE: u32 = 640;
 /// Smallest card, as a fraction of the image area.
 const MIN_AREA_FRACTION: f64 = 0.06;
+/// Smallest card on a page of several, as a fraction of the image area: an ID-1 card
+/// covers 7.4 % of an A4 page, half that of an A3 one.
+const MIN_PAGE_CARD_FRACTION: f64 = 0.02;
+/// The distances at which a page's content is grouped into cards, as fractions of the
+/// search image's shorter side: 0 keeps apart cards whose bodies show, however close.
+const PAGE_GROUPING: [f32; 7] = [0.0, 0.005, 0.01, 0.02, 0.03, 0.045, 0.06];
 /// ID-1 is 1.586; perspective and the rounded corners widen the accepted range.
 const ASPECT_RANGE: (f64, f64) = (1.25, 2.05);
 /// How fully the outline fills its minimum-area rectangle.
@@ -230,9 +236,15 @@ fn border_spread(small: &GrayImage) -> f64 {
     (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len().max(1) as f64).sqrt()
 }
 
-/// What differs from the frame's border colour: on a scan, the card against the scanner's
-/// lid, however faint the card's own edge.
-fn unlike_border_mask(small: &GrayImage) -> GrayImage {
+/// What differs from the frame's border colour (`unlike`, from [`unlike_border_raw`]),
+/// closed: on a scan, the card against the scanner's lid, however faint its own edge.
+fn unlike_border_mask(unlike: &GrayImage) -> GrayImage {
+    imageproc::morphology::close(unlike, Norm::LInf, 6)
+}
+
+/// [`unlike_border_mask`] before its closing: narrow gaps of lid (between two cards that
+/// nearly touch) stay open.
+fn unlike_border_raw(small: &GrayImage) -> GrayImage {
     let blurred = imageproc::filter::gaussian_blur_f32(small, 1.5);
     let (w, h) = blurred.dimensions();
     let band = (w.min(h) / 50).max(2);
@@ -243,11 +255,10 @@ fn unlike_border_mask(small: &GrayImage) -> GrayImage {
         .collect();
     border.sort_unstable();
     let reference = i16::from(border[border.len() / 2]);
-    let mask = GrayImage::from_fn(w, h, |x, y| {
+    GrayImage::from_fn(w, h, |x, y| {
         let differs = (i16::from(blurred.get_pixel(x, y)[0]) - reference).abs() > 10;
         Luma([if differs { 255 } else { 0 }])
-    });
-    imageproc::morphology::close(&mask, Norm::LInf, 6)
+    })
 }
 
 /// A possible card outline in the search image.
@@ -275,10 +286,24 @@ pub fn candidates(small: &GrayImage) -> Vec<Candidate> {
     for (cue, mask) in [("edges", edge_mask(small)), ("bright", bright_mask(small))] {
         found.extend(quads_in_mask(&mask, cue));
     }
+    // What differs from the border's colour, for the two cues that need it.
+    let unlike = std::cell::OnceCell::new();
+    let unlike = || unlike.get_or_init(|| unlike_border_raw(small));
+    // Several cards on one page: an outline around two of them is no card.
+    let page = page_cards(small, unlike);
+    if !page.is_empty() {
+        found.retain(|c| {
+            page.iter()
+                .filter(|p| c.quad.contains(p.quad.center()))
+                .count()
+                < 2
+        });
+        found.extend(page);
+    }
     // Weaker cues only when the strong ones find nothing: they also see the print and the
     // surface's texture. The content extent last: on a photo's table it is everything.
     if found.is_empty() {
-        found.extend(content_extent(small));
+        found.extend(content_extent(small, unlike()));
     }
     if found.is_empty() {
         found.extend(quads_in_mask(&faint_edge_mask(small), "faint-edges"));
@@ -288,12 +313,12 @@ pub fn candidates(small: &GrayImage) -> Vec<Candidate> {
 
 /// On a scan whose card is nearly the lid's colour, no single outline closes: take the
 /// extent of everything unlike the border at once (specks removed) as the card.
-fn content_extent(small: &GrayImage) -> Option<Candidate> {
+fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
     // Only a scan's lid is uniform; on a photo's textured surface "content" is everything.
     if border_spread(small) > 8.0 {
         return None;
     }
-    let mask = imageproc::morphology::open(&unlike_border_mask(small), Norm::LInf, 2);
+    let mask = imageproc::morphology::open(&unlike_border_mask(unlike), Norm::LInf, 2);
     let points: Vec<IPoint<i32>> = mask
         .enumerate_pixels()
         .filter(|(_, _, p)| p[0] > 0)
@@ -309,6 +334,454 @@ fn content_extent(small: &GrayImage) -> Option<Candidate> {
     // letters of right-aligned lines sit on the warped card's very edge.
     candidate.quad = candidate.quad.grown(0.04, 0.03);
     Some(candidate)
+}
+
+/// On a scanned page, the cards it holds: the content (what is unlike the page) grouped
+/// at growing distances, and of the groupings where every sizeable group is card-shaped,
+/// the widest (a card's serial number or date, apart at a short distance, has joined its
+/// card by then). A group that is two cards touching (stacked, or side by side) is cut
+/// along the empty line between them when both halves are card-shaped.
+///
+/// Only an answer of two cards or more, of similar size, that together hold nearly all
+/// the content: one card never passes that test, since neither its pieces (the photo, a
+/// block of lines, the barcode) nor its halves are card-shaped.
+fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> Vec<Candidate> {
+    if !mostly_uniform_border(small) {
+        return Vec::new();
+    }
+    let mask = imageproc::morphology::open(unlike(), Norm::LInf, 1);
+    let touching_labels = labelled(&mask);
+    let content = without_frame_content(&touching_labels);
+    if content.len() < 100 {
+        return Vec::new();
+    }
+    // Wider groupings on a half-size copy (each pixel the most of its four): four times
+    // less work, and a gap narrower than the distance asked closes either way.
+    let (w, h) = mask.dimensions();
+    let half = GrayImage::from_fn(w.div_ceil(2), h.div_ceil(2), |x, y| {
+        let mut most = 0;
+        for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+            let (x, y) = ((2 * x + dx).min(w - 1), (2 * y + dy).min(h - 1));
+            most = most.max(mask.get_pixel(x, y)[0]);
+        }
+        Luma([most])
+    });
+    let short = w.min(h) as f32;
+    let mut best = None;
+    let mut splits = SplitCache::default();
+    for step in PAGE_GROUPING {
+        let radius = (step * short / 2.0).round() as u8;
+        let grouping = if radius == 0 {
+            group_content(&touching_labels, 0, &content, (w, h), &mut splits)
+        } else {
+            let grown = imageproc::morphology::dilate(&half, Norm::LInf, radius);
+            group_content(&labelled(&grown), 1, &content, (w, h), &mut splits)
+        };
+        match grouping {
+            Grouping::Merged => break,
+            Grouping::Cards(cards) => best = Some(cards),
+            Grouping::NotCards => {}
+        }
+    }
+    let Some(groups) = best else {
+        return Vec::new();
+    };
+    let image_area = f64::from(small.width()) * f64::from(small.height());
+    groups
+        .into_iter()
+        .map(|(mut candidate, group)| {
+            let turn = precise_print_turn(&group);
+            candidate.quad.corners = order_corners(turn.bounds(&group));
+            // A card whose body differs from the page fills its outline; one seen only by
+            // its print (or partly by its body) is grown back to its edges, as for the
+            // content extent.
+            let fill = group.len() as f64 / (candidate.area_fraction * image_area);
+            if fill < 0.9 {
+                candidate.quad = candidate.quad.grown(0.04, 0.03);
+            }
+            candidate
+        })
+        .collect()
+}
+
+/// Whether the frame's border is mostly one colour, a page's (a scanner's dark edge along
+/// one side of the page is allowed).
+fn mostly_uniform_border(small: &GrayImage) -> bool {
+    let (w, h) = small.dimensions();
+    let band = (w.min(h) / 50).max(2);
+    let mut border: Vec<u8> = small
+        .enumerate_pixels()
+        .filter(|(x, y, _)| *x < band || *y < band || *x >= w - band || *y >= h - band)
+        .map(|(_, _, p)| p[0])
+        .collect();
+    border.sort_unstable();
+    let median = i16::from(border[border.len() / 2]);
+    let near = border
+        .iter()
+        .filter(|&&v| (i16::from(v) - median).abs() <= 8)
+        .count();
+    near * 10 >= border.len() * 7
+}
+
+/// The connected regions of a mask, numbered from 1 (0 is the background).
+fn labelled(mask: &GrayImage) -> Labels {
+    imageproc::region_labelling::connected_components(
+        mask,
+        imageproc::region_labelling::Connectivity::Eight,
+        Luma([0u8]),
+    )
+}
+
+type Labels = image::ImageBuffer<Luma<u32>, Vec<u32>>;
+
+/// The labelled pixels, without the regions that touch the frame: a scanner's edge, the
+/// page's own edge or shadow; no whole card lies there.
+fn without_frame_content(labels: &Labels) -> Vec<(u32, u32)> {
+    let (w, h) = labels.dimensions();
+    let mut touching = vec![false; labels.iter().copied().max().unwrap_or(0) as usize + 1];
+    touching[0] = true;
+    for (x, y, label) in labels.enumerate_pixels() {
+        if x == 0 || y == 0 || x == w - 1 || y == h - 1 {
+            touching[label[0] as usize] = true;
+        }
+    }
+    labels
+        .enumerate_pixels()
+        .filter(|(_, _, label)| !touching[label[0] as usize])
+        .map(|(x, y, _)| (x, y))
+        .collect()
+}
+
+/// What the content looks like grouped at one distance.
+enum Grouping {
+    /// Nearly all of it is one group that is not two cards: grouping wider only merges
+    /// more.
+    Merged,
+    /// Two card-shaped groups or more, of similar size, holding nearly all of it; each
+    /// with its pixels.
+    Cards(Vec<(Candidate, Vec<IPoint<i32>>)>),
+    /// Anything else.
+    NotCards,
+}
+
+/// A group's cut into cards, by the group (its size and first and last pixel): most groups
+/// stay the same over several grouping distances.
+type SplitCache = std::collections::HashMap<[i64; 5], Vec<Vec<IPoint<i32>>>>;
+
+/// Groups the `content` pixels by the region of `labels` they fall in (`labels` at the
+/// image's size shifted right by `shift`).
+fn group_content(
+    labels: &Labels,
+    shift: u32,
+    content: &[(u32, u32)],
+    size: (u32, u32),
+    splits: &mut SplitCache,
+) -> Grouping {
+    let label = |&(x, y): &(u32, u32)| labels.get_pixel(x >> shift, y >> shift)[0] as usize;
+    let mut groups: Vec<Vec<IPoint<i32>>> =
+        vec![Vec::new(); content.iter().map(label).max().unwrap_or(0) + 1];
+    for point in content {
+        groups[label(point)].push(IPoint::new(point.0 as i32, point.1 as i32));
+    }
+    groups.retain(|g| !g.is_empty());
+    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
+    // Specks, a stamp, a pen mark, or a card's piece not yet joined to it: too little to
+    // be a card at this distance.
+    let largest = groups[0].len();
+    let mut left_out: usize = groups
+        .iter()
+        .filter(|g| g.len() < largest / 8)
+        .map(Vec::len)
+        .sum();
+    let pieces: Vec<Vec<IPoint<i32>>> = groups
+        .into_iter()
+        .filter(|g| g.len() >= largest / 8)
+        .flat_map(|g| {
+            let (first, last) = (g[0], g[g.len() - 1]);
+            let key = [
+                g.len() as i64,
+                first.x.into(),
+                first.y.into(),
+                last.x.into(),
+                last.y.into(),
+            ];
+            splits
+                .entry(key)
+                .or_insert_with(|| split_cards(g, size))
+                .clone()
+        })
+        .collect();
+    if pieces.len() == 1 && pieces[0].len() * 10 >= content.len() * 9 {
+        return Grouping::Merged;
+    }
+    let largest = pieces.iter().map(Vec::len).max().unwrap_or(0);
+    let mut cards = Vec::new();
+    for piece in pieces {
+        if piece.len() < largest / 8 {
+            left_out += piece.len();
+            continue;
+        }
+        match page_card(&piece, size) {
+            Some(candidate) => cards.push((candidate, piece)),
+            None => return Grouping::NotCards,
+        }
+    }
+    if cards.len() < 2 || left_out * 8 > content.len() {
+        return Grouping::NotCards;
+    }
+    let (smallest, biggest) = cards.iter().fold((f64::MAX, 0.0f64), |(lo, hi), (c, _)| {
+        (lo.min(c.area_fraction), hi.max(c.area_fraction))
+    });
+    if smallest < 0.5 * biggest {
+        return Grouping::NotCards;
+    }
+    Grouping::Cards(cards)
+}
+
+/// A group of page content judged as one card.
+fn page_card(points: &[IPoint<i32>], size: (u32, u32)) -> Option<Candidate> {
+    judge_sized(
+        &hull_of(points),
+        size,
+        "page-cards",
+        true,
+        MIN_PAGE_CARD_FRACTION,
+    )
+}
+
+/// The convex hull of many pixels: only each row's first and last can be on it.
+fn hull_of(points: &[IPoint<i32>]) -> Vec<IPoint<i32>> {
+    let top = points.iter().map(|p| p.y).min().unwrap_or(0);
+    let bottom = points.iter().map(|p| p.y).max().unwrap_or(0);
+    let mut ends = vec![(i32::MAX, i32::MIN); (bottom - top + 1) as usize];
+    for p in points {
+        let row = &mut ends[(p.y - top) as usize];
+        *row = (row.0.min(p.x), row.1.max(p.x));
+    }
+    let extremes: Vec<IPoint<i32>> = ends
+        .iter()
+        .enumerate()
+        .filter(|(_, (lo, _))| *lo != i32::MAX)
+        .flat_map(|(y, &(lo, hi))| {
+            let y = y as i32 + top;
+            [IPoint::new(lo, y), IPoint::new(hi, y)]
+        })
+        .collect();
+    convex_hull(extremes)
+}
+
+/// Cuts a group that is several cards touching into the cards: along the emptiest line
+/// across its middle, when both sides are cards of similar size; again within each side.
+fn split_cards(points: Vec<IPoint<i32>>, size: (u32, u32)) -> Vec<Vec<IPoint<i32>>> {
+    // Two cards are over 4 % of the search image even on an A3 page.
+    if (points.len() as f64) < 0.005 * f64::from(size.0) * f64::from(size.1) {
+        return vec![points];
+    }
+    let turn = print_turn(&points);
+    for across in [false, true] {
+        let along = |p: &IPoint<i32>| {
+            let (u, v) = turn.apply(p);
+            if across {
+                v
+            } else {
+                u
+            }
+        };
+        let (lo, hi) = points
+            .iter()
+            .map(along)
+            .fold((f32::MAX, f32::MIN), |(lo, hi), a| (lo.min(a), hi.max(a)));
+        let length = (hi - lo).ceil() as usize + 1;
+        if length < 20 {
+            continue;
+        }
+        let mut profile = vec![0u32; length];
+        for p in &points {
+            profile[(along(p) - lo) as usize] += 1;
+        }
+        let mut filled: Vec<u32> = profile.iter().copied().filter(|&n| n > 0).collect();
+        filled.sort_unstable();
+        let typical = filled[filled.len() / 2];
+        // The middle fifth each way: two cards meet near the middle of their pair.
+        let (from, to) = ((length * 3) / 10, (length * 7) / 10);
+        // Between two cards' print the lines are empty; between two cards' bodies, whose
+        // narrow gap the blur has half closed, they are the fewest.
+        let fewest = profile[from..=to].iter().copied().min().unwrap_or(0);
+        if fewest * 2 > typical {
+            continue;
+        }
+        let empty = |n: u32| n * 20 <= typical || n * 2 <= fewest * 3;
+        // The runs of (nearly) empty lines there, longest first: a card's own blank band
+        // (between its address and its ID, say) may be longer than the gap between cards.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut run_start = None;
+        let flags = profile[from..=to].iter().map(|&n| empty(n));
+        for (i, is_empty) in (from..).zip(flags.chain([false])) {
+            match (is_empty, run_start) {
+                (true, None) => run_start = Some(i),
+                (false, Some(start)) => {
+                    runs.push((start, i));
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+        runs.sort_by_key(|(start, end)| std::cmp::Reverse(end - start));
+        for (start, end) in runs.into_iter().take(3) {
+            let cut = lo + (start + end) as f32 / 2.0;
+            let (first, second): (Vec<IPoint<i32>>, Vec<IPoint<i32>>) =
+                points.iter().partition(|p| along(p) < cut);
+            let (Some(a), Some(b)) = (page_card(&first, size), page_card(&second, size)) else {
+                continue;
+            };
+            let ratio = a.area_fraction.min(b.area_fraction) / a.area_fraction.max(b.area_fraction);
+            // Each half a card on its own: ID-1's aspect, not merely the loose range.
+            let card_like = |c: &Candidate| (1.35..=1.85).contains(&c.aspect);
+            if ratio >= 0.5 && card_like(&a) && card_like(&b) {
+                let mut cards = split_cards(first, size);
+                cards.extend(split_cards(second, size));
+                return cards;
+            }
+        }
+    }
+    vec![points]
+}
+
+/// A turn of the plane, as its sine and cosine.
+#[derive(Debug, Clone, Copy)]
+struct Turn {
+    sin: f32,
+    cos: f32,
+}
+
+impl Turn {
+    fn degrees(degrees: f32) -> Self {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        Self { sin, cos }
+    }
+
+    /// The point's coordinates along the turned axes.
+    fn apply(&self, p: &IPoint<i32>) -> (f32, f32) {
+        let (x, y) = (p.x as f32, p.y as f32);
+        (x * self.cos + y * self.sin, y * self.cos - x * self.sin)
+    }
+
+    /// The rectangle along the turned axes around `points`, in image coordinates.
+    fn bounds(&self, points: &[IPoint<i32>]) -> [Point; 4] {
+        let (mut u0, mut u1, mut v0, mut v1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        for p in points {
+            let (u, v) = self.apply(p);
+            (u0, u1, v0, v1) = (u0.min(u), u1.max(u), v0.min(v), v1.max(v));
+        }
+        [(u0, v0), (u1, v0), (u1, v1), (u0, v1)].map(|(u, v)| Point {
+            x: u * self.cos - v * self.sin,
+            y: u * self.sin + v * self.cos,
+        })
+    }
+}
+
+/// The turn that lines up the rows and columns of `points` best, roughly (to a degree or
+/// two): enough to find the line between two cards.
+///
+/// A card seen only by its print has no straight outline: the convex hull of a front's
+/// print runs from the serial number (bottom left) to the ID (higher, bottom right), and
+/// the minimum-area rectangle leans with that slope. The print's lines and blocks run
+/// along the card's sides, so the turn that makes the row and column profiles sharpest is
+/// the card's.
+fn print_turn(points: &[IPoint<i32>]) -> Turn {
+    // Wide bins first: their profiles stay sharp a degree or two either side of square.
+    let profiles = Profiles::new(points, 4000);
+    let coarse = profiles.sharpest(-45.0, 43.0, 2.0, 4.0);
+    Turn::degrees(profiles.sharpest(coarse - 1.5, coarse + 1.5, 0.5, 2.0))
+}
+
+/// [`print_turn`] to a fraction of a degree, from every pixel: for a card's outline.
+fn precise_print_turn(points: &[IPoint<i32>]) -> Turn {
+    let rough = print_turn(points);
+    let rough = rough.sin.atan2(rough.cos).to_degrees();
+    let profiles = Profiles::new(points, 40_000);
+    Turn::degrees(profiles.sharpest(rough - 1.0, rough + 1.0, 0.2, 1.0))
+}
+
+/// Row and column profiles of a sample of points, under any turn.
+struct Profiles {
+    /// Points relative to their centre, each at a random place within its pixel: regular
+    /// places on the pixel grid would make the grid's own directions (0 and 45 degrees)
+    /// look sharp.
+    sample: Vec<(f32, f32)>,
+    /// Farthest any point lies from the centre, along any axis.
+    reach: usize,
+}
+
+impl Profiles {
+    /// At most about `most` points, drawn at random.
+    fn new(points: &[IPoint<i32>], most: usize) -> Self {
+        let keep = (most as f32 / points.len().max(1) as f32).min(1.0);
+        let n = points.len().max(1) as f32;
+        let (cx, cy) = points.iter().fold((0.0, 0.0), |(x, y), p| {
+            (x + p.x as f32 / n, y + p.y as f32 / n)
+        });
+        // xorshift32: deterministic, so the same image always gives the same answer.
+        let mut state = 0x9e37_79b9_u32;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as f32 / u32::MAX as f32
+        };
+        let mut sample = Vec::new();
+        for p in points {
+            if random() < keep {
+                let (dx, dy) = (random() - 0.5, random() - 0.5);
+                sample.push((p.x as f32 - cx + dx, p.y as f32 - cy + dy));
+            }
+        }
+        let reach = sample
+            .iter()
+            .map(|(x, y)| x.abs() + y.abs())
+            .fold(0.0, f32::max) as usize
+            + 2;
+        Self { sample, reach }
+    }
+
+    /// How sharp the row and column profiles are under a turn of `degrees`: the energy of
+    /// their steps, which lines and blocks seen square on make tallest.
+    /// `bin` pixels wide.
+    fn sharpness(&self, degrees: f32, bin: f32, rows: &mut [u32], columns: &mut [u32]) -> f64 {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        rows.fill(0);
+        columns.fill(0);
+        // Never negative: truncation is the floor.
+        let reach = self.reach as f32 + 0.5;
+        for &(x, y) in &self.sample {
+            columns[((x * cos + y * sin + reach) / bin) as usize] += 1;
+            rows[((y * cos - x * sin + reach) / bin) as usize] += 1;
+        }
+        let steps = |profile: &[u32]| {
+            profile
+                .windows(2)
+                .map(|w| (f64::from(w[1]) - f64::from(w[0])).powi(2))
+                .sum::<f64>()
+        };
+        steps(rows) + steps(columns)
+    }
+
+    /// The turn from `from` to `to` degrees, by `step`, that gives the sharpest profiles
+    /// in bins of `bin` pixels.
+    fn sharpest(&self, from: f32, to: f32, step: f32, bin: f32) -> f32 {
+        let mut rows = vec![0u32; 2 * self.reach + 2];
+        let mut columns = vec![0u32; 2 * self.reach + 2];
+        let mut best = (from, f64::MIN);
+        let count = ((to - from) / step).round() as i32;
+        for i in 0..=count {
+            let degrees = from + i as f32 * step;
+            let score = self.sharpness(degrees, bin, &mut rows, &mut columns);
+            if score > best.1 {
+                best = (degrees, score);
+            }
+        }
+        best.0
+    }
 }
 
 fn quads_in_mask(mask: &GrayImage, cue: &'static str) -> Vec<Candidate> {
@@ -327,9 +800,20 @@ fn judge(
     cue: &'static str,
     rectangle: bool,
 ) -> Option<Candidate> {
+    judge_sized(hull, size, cue, rectangle, MIN_AREA_FRACTION)
+}
+
+/// [`judge`] with its own smallest area, as a fraction of the image's.
+fn judge_sized(
+    hull: &[IPoint<i32>],
+    size: (u32, u32),
+    cue: &'static str,
+    rectangle: bool,
+    min_area_fraction: f64,
+) -> Option<Candidate> {
     let image_area = f64::from(size.0) * f64::from(size.1);
     let area = contour_area(hull);
-    if area < MIN_AREA_FRACTION * image_area || area > 0.995 * image_area {
+    if area < min_area_fraction * image_area || area > 0.995 * image_area {
         return None;
     }
     let rect = min_area_rect(hull);
@@ -613,5 +1097,88 @@ mod tests {
         let quads = locate(&image, 2);
         assert_eq!(quads.len(), 1);
         assert!(!quads[0].found);
+    }
+
+    /// Whether a card prints ink at (fx, fy), fractions of its width and height: a front's
+    /// photo, lines of text, the ID and the serial. Nothing marks the card's own edge.
+    fn front_print(fx: f32, fy: f32) -> bool {
+        let photo = (0.03..0.26).contains(&fx) && (0.08..0.52).contains(&fy);
+        let lines = [
+            (0.13, 0.19),
+            (0.28, 0.34),
+            (0.37, 0.45),
+            (0.50, 0.56),
+            (0.59, 0.65),
+        ];
+        let text = (0.45..0.93).contains(&fx) && lines.iter().any(|r| (r.0..r.1).contains(&fy));
+        let id = (0.42..0.94).contains(&fx) && (0.78..0.88).contains(&fy);
+        let serial = (0.03..0.33).contains(&fx) && (0.92..0.97).contains(&fy);
+        photo || text || id || serial
+    }
+
+    /// A white page holding print-only cards of `width` pixels, each at its top-left
+    /// corner; their corners, TL, TR, BR, BL.
+    fn page(size: (u32, u32), width: u32, at: &[(u32, u32)]) -> (GrayImage, Vec<[(f32, f32); 4]>) {
+        let height = (width as f32 / 1.586).round() as u32;
+        let image = GrayImage::from_fn(size.0, size.1, |x, y| {
+            let ink = at.iter().any(|&(x0, y0)| {
+                x >= x0
+                    && y >= y0
+                    && x < x0 + width
+                    && y < y0 + height
+                    && front_print(
+                        (x - x0) as f32 / width as f32,
+                        (y - y0) as f32 / height as f32,
+                    )
+            });
+            Luma([if ink { 40 } else { 238 }])
+        });
+        let corners = at
+            .iter()
+            .map(|&(x0, y0)| {
+                let (x0, y0, w, h) = (x0 as f32, y0 as f32, width as f32, height as f32);
+                [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h)]
+            })
+            .collect();
+        (image, corners)
+    }
+
+    fn assert_found(quads: &[Quad], cards: &[[(f32, f32); 4]], width: f32) {
+        assert_eq!(quads.len(), cards.len(), "{quads:?}");
+        for card in cards {
+            let near = quads.iter().any(|q| {
+                [*q, q.rotated_half()].iter().any(|q| {
+                    q.corners
+                        .iter()
+                        .zip(card)
+                        .all(|(p, (x, y))| (p.x - x).hypot(p.y - y) < 0.06 * width)
+                })
+            });
+            assert!(near, "{card:?} not among {quads:?}");
+        }
+    }
+
+    #[test]
+    fn finds_each_card_on_a_page() {
+        // A4 at 150 dpi, front and back one above the other, and side by side.
+        let (image, cards) = page((1240, 1754), 505, &[(360, 200), (380, 620)]);
+        assert_found(&locate(&image, 4), &cards, 505.0);
+        let (image, cards) = page((1240, 1754), 505, &[(80, 300), (650, 310)]);
+        assert_found(&locate(&image, 4), &cards, 505.0);
+    }
+
+    #[test]
+    fn cards_that_touch_are_cut_apart() {
+        // Stacked with 4 px between them: the blank band inside each card (between its
+        // text and its ID) is wider than the gap between the cards.
+        let (image, cards) = page((1240, 1754), 505, &[(360, 200), (360, 522)]);
+        assert_found(&locate(&image, 4), &cards, 505.0);
+    }
+
+    #[test]
+    fn a_scan_of_one_card_stays_one() {
+        // A tight scan: the card fills the frame.
+        let (image, _) = page((1100, 720), 1040, &[(30, 30)]);
+        assert_eq!(locate(&image, 4).len(), 1);
     }
 }
