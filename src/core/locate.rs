@@ -328,7 +328,15 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
         return None;
     }
     let hull = convex_hull(points);
-    let mut candidate = judge(&hull, small.dimensions(), "content-extent", true)?;
+    // Everything on the lid at once is the card, however small: one card on an A4 page
+    // covers 7.4 % of it, and its print alone less.
+    let mut candidate = judge_sized(
+        &hull,
+        small.dimensions(),
+        "content-extent",
+        true,
+        MIN_PAGE_CARD_FRACTION,
+    )?;
     // The print stops short of the card's edges (the text margin is at 0.94 of the width,
     // the header at 0.04 of the height): grow the extent back to the card, or the first
     // letters of right-aligned lines sit on the warped card's very edge.
@@ -1176,7 +1184,9 @@ mod tests {
     }
 
     #[test]
-    fn a_scan_of_one_card_stays_one() {
+    fn one_card_on_a_page_or_a_scan_stays_one() {
+        let (image, cards) = page((1240, 1754), 505, &[(360, 200)]);
+        assert_found(&locate(&image, 4), &cards, 505.0);
         // A tight scan: the card fills the frame.
         let (image, _) = page((1100, 720), 1040, &[(30, 30)]);
         assert_eq!(locate(&image, 4).len(), 1);
