@@ -38,8 +38,10 @@ impl From<EngineError> for CoreError {
     }
 }
 
-/// At most this many cards are read from one image (front and back on one page).
-const MAX_CARDS: usize = 2;
+/// At most this many cards are read from one image: front and back on one page, or the
+/// cards of two people (each further outline costs a reading, and locate answers more
+/// than one only for a page of similar, separate card-shaped outlines).
+const MAX_CARDS: usize = 4;
 
 /// A straightened card being read: the engine holds its image, the ink map finds lines.
 struct CardContext<'a> {
