@@ -88,3 +88,49 @@ fn orient_ranks_the_true_side_and_turn_first_on_scans_and_photos() {
         "side right from print alone on {right} of {total}"
     );
 }
+
+/// A sheet (front and back of one card on one scanned page) yields one outline per card,
+/// each on its card, and the print on each tells its side.
+#[test]
+fn locate_finds_every_card_on_a_sheet() {
+    let images = truth::load(&fixtures()).unwrap();
+    let sheets: Vec<_> = images.iter().filter(|i| i.mode == "sheet").collect();
+    assert!(!sheets.is_empty());
+    let (mut cards, mut located, mut sided) = (0, 0, 0);
+    let mut report = Vec::new();
+    for image in sheets {
+        let bytes = std::fs::read(fixtures().join(&image.image)).unwrap();
+        let rgb = decode::decode(&bytes, &ImageLimits::default()).unwrap();
+        let gray = image::imageops::grayscale(&rgb);
+        let quads = locate::locate(&gray, 4);
+        assert_eq!(
+            quads.len(),
+            image.cards.len(),
+            "{}: {} outlines for {} cards",
+            image.image,
+            quads.len(),
+            image.cards.len()
+        );
+        for card in &image.cards {
+            cards += 1;
+            let (quad, error) = quads
+                .iter()
+                .map(|q| (q, corner_error(q, &card.corners)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .unwrap();
+            let warped = locate::warp_card(&gray, quad, reader::CARD_WIDTH, reader::CARD_HEIGHT);
+            let side = orient::hypotheses(&warped)[0].side;
+            let truth = if card.side == "front" {
+                Side::Front
+            } else {
+                Side::Back
+            };
+            located += usize::from(error <= MAX_CORNER_ERROR);
+            sided += usize::from(side == truth);
+            report.push((image.image.clone(), card.side.clone(), error, side));
+        }
+    }
+    eprintln!("sheet cards: {report:?}");
+    assert_eq!(located, cards, "corners: {report:?}");
+    assert_eq!(sided, cards, "sides: {report:?}");
+}
