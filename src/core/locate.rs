@@ -357,14 +357,13 @@ fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> 
     if !mostly_uniform_border(small) {
         return Vec::new();
     }
-    let mask = imageproc::morphology::open(unlike(), Norm::LInf, 1);
-    let touching_labels = labelled(&mask);
-    let content = without_frame_content(&touching_labels);
-    if content.len() < 100 {
+    let unlike = unlike();
+    if tight_scan(small, unlike) {
         return Vec::new();
     }
-    // Wider groupings on a half-size copy (each pixel the most of its four): four times
-    // less work, and a gap narrower than the distance asked closes either way.
+    let mask = imageproc::morphology::open(unlike, Norm::LInf, 1);
+    // Grouped on a half-size copy (each pixel the most of its four): four times less
+    // work, and the pixels grouped are still every pixel of the mask.
     let (w, h) = mask.dimensions();
     let half = GrayImage::from_fn(w.div_ceil(2), h.div_ceil(2), |x, y| {
         let mut most = 0;
@@ -374,17 +373,24 @@ fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> 
         }
         Luma([most])
     });
+    let half_labels = labelled(&half);
+    let content = without_frame_content(&mask, &half_labels);
+    if content.len() < 100 {
+        return Vec::new();
+    }
     let short = w.min(h) as f32;
     let mut best = None;
     let mut splits = SplitCache::default();
     for step in PAGE_GROUPING {
         let radius = (step * short / 2.0).round() as u8;
-        let grouping = if radius == 0 {
-            group_content(&touching_labels, 0, &content, (w, h), &mut splits)
+        let labels = if radius == 0 {
+            None
         } else {
             let grown = imageproc::morphology::dilate(&half, Norm::LInf, radius);
-            group_content(&labelled(&grown), 1, &content, (w, h), &mut splits)
+            Some(labelled(&grown))
         };
+        let labels = labels.as_ref().unwrap_or(&half_labels);
+        let grouping = group_content(labels, 1, &content, (w, h), &mut splits);
         match grouping {
             Grouping::Merged => break,
             Grouping::Cards(cards) => best = Some(cards),
@@ -410,6 +416,24 @@ fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> 
             candidate
         })
         .collect()
+}
+
+/// Whether the frame has a card's proportions and what differs from its border fills most
+/// of it: one card scanned tight. Two cards side by side or stacked fill at most about
+/// half of such a frame (only four in a tight 2 x 2 block would fill it).
+fn tight_scan(small: &GrayImage, unlike: &GrayImage) -> bool {
+    let (w, h) = small.dimensions();
+    let aspect = w.max(h) as f32 / w.min(h).max(1) as f32;
+    if !(1.48..=1.72).contains(&aspect) {
+        return false;
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
+    for (x, y, p) in unlike.enumerate_pixels() {
+        if p[0] > 0 {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+    }
+    x1 >= x0 && (x1 - x0 + 1) * (y1 - y0 + 1) * 10 >= w * h * 6
 }
 
 /// Whether the frame's border is mostly one colour, a page's (a scanner's dark edge along
@@ -442,9 +466,9 @@ fn labelled(mask: &GrayImage) -> Labels {
 
 type Labels = image::ImageBuffer<Luma<u32>, Vec<u32>>;
 
-/// The labelled pixels, without the regions that touch the frame: a scanner's edge, the
-/// page's own edge or shadow; no whole card lies there.
-fn without_frame_content(labels: &Labels) -> Vec<(u32, u32)> {
+/// The pixels of `mask` without the regions (`labels`, at half size) that touch the
+/// frame: a scanner's edge, the page's own edge or shadow; no whole card lies there.
+fn without_frame_content(mask: &GrayImage, labels: &Labels) -> Vec<(u32, u32)> {
     let (w, h) = labels.dimensions();
     let mut touching = vec![false; labels.iter().copied().max().unwrap_or(0) as usize + 1];
     touching[0] = true;
@@ -453,9 +477,8 @@ fn without_frame_content(labels: &Labels) -> Vec<(u32, u32)> {
             touching[label[0] as usize] = true;
         }
     }
-    labels
-        .enumerate_pixels()
-        .filter(|(_, _, label)| !touching[label[0] as usize])
+    mask.enumerate_pixels()
+        .filter(|(x, y, p)| p[0] > 0 && !touching[labels.get_pixel(x / 2, y / 2)[0] as usize])
         .map(|(x, y, _)| (x, y))
         .collect()
 }
