@@ -346,8 +346,8 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
 
 /// On a scanned page, the cards it holds: the content (what is unlike the page) grouped
 /// at growing distances, and of the groupings where every sizeable group is card-shaped,
-/// the widest (a card's serial number or date, apart at a short distance, has joined its
-/// card by then). A group that is two cards touching (stacked, or side by side) is cut
+/// the one with the most cards, and of those the widest (a card's serial number or date,
+/// apart at a short distance, has joined its card by then). A group that is two cards touching (stacked, or side by side) is cut
 /// along the empty line between them when both halves are card-shaped.
 ///
 /// Only an answer of two cards or more, of similar size, that together hold nearly all
@@ -393,7 +393,16 @@ fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> 
         let grouping = group_content(labels, 1, &content, (w, h), &mut splits);
         match grouping {
             Grouping::Merged => break,
-            Grouping::Cards(cards) => best = Some(cards),
+            // The most cards, then the widest grouping: two cards that a wide grouping
+            // joins can look like one larger card.
+            Grouping::Cards(cards) => {
+                if best
+                    .as_ref()
+                    .is_none_or(|b: &Vec<_>| cards.len() >= b.len())
+                {
+                    best = Some(cards);
+                }
+            }
             Grouping::NotCards => {}
         }
     }
@@ -667,7 +676,7 @@ fn split_cards(points: Vec<IPoint<i32>>, size: (u32, u32)) -> Vec<Vec<IPoint<i32
             };
             let ratio = a.area_fraction.min(b.area_fraction) / a.area_fraction.max(b.area_fraction);
             // Each half a card on its own: ID-1's aspect, not merely the loose range.
-            let card_like = |c: &Candidate| (1.35..=1.85).contains(&c.aspect);
+            let card_like = |c: &Candidate| (1.35..=1.95).contains(&c.aspect);
             if ratio >= 0.5 && card_like(&a) && card_like(&b) {
                 let mut cards = split_cards(first, size);
                 cards.extend(split_cards(second, size));
