@@ -27,6 +27,9 @@ const MIN_AREA_FRACTION: f64 = 0.06;
 /// Smallest card on a page of several, as a fraction of the image area: an ID-1 card
 /// covers 7.4 % of an A4 page, half that of an A3 one.
 const MIN_PAGE_CARD_FRACTION: f64 = 0.02;
+/// How fully a page card's content fills its minimum-area rectangle: a card seen only by
+/// its print has a ragged outline (the back's top row is short, its eagle lower).
+const MIN_PAGE_CARD_RECTANGULARITY: f64 = 0.75;
 /// The distances at which a page's content is grouped into cards, as fractions of the
 /// search image's shorter side: 0 keeps apart cards whose bodies show, however close.
 const PAGE_GROUPING: [f32; 7] = [0.0, 0.005, 0.01, 0.02, 0.03, 0.045, 0.06];
@@ -335,7 +338,7 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
         small.dimensions(),
         "content-extent",
         true,
-        MIN_PAGE_CARD_FRACTION,
+        (MIN_PAGE_CARD_FRACTION, MIN_RECTANGULARITY),
     )?;
     // The print stops short of the card's edges (the text margin is at 0.94 of the width,
     // the header at 0.04 of the height): grow the extent back to the card, or the first
@@ -585,7 +588,7 @@ fn page_card(points: &[IPoint<i32>], size: (u32, u32)) -> Option<Candidate> {
         size,
         "page-cards",
         true,
-        MIN_PAGE_CARD_FRACTION,
+        (MIN_PAGE_CARD_FRACTION, MIN_PAGE_CARD_RECTANGULARITY),
     )
 }
 
@@ -840,16 +843,22 @@ fn judge(
     cue: &'static str,
     rectangle: bool,
 ) -> Option<Candidate> {
-    judge_sized(hull, size, cue, rectangle, MIN_AREA_FRACTION)
+    judge_sized(
+        hull,
+        size,
+        cue,
+        rectangle,
+        (MIN_AREA_FRACTION, MIN_RECTANGULARITY),
+    )
 }
 
-/// [`judge`] with its own smallest area, as a fraction of the image's.
+/// [`judge`] with its own smallest area (a fraction of the image's) and rectangularity.
 fn judge_sized(
     hull: &[IPoint<i32>],
     size: (u32, u32),
     cue: &'static str,
     rectangle: bool,
-    min_area_fraction: f64,
+    (min_area_fraction, min_rectangularity): (f64, f64),
 ) -> Option<Candidate> {
     let image_area = f64::from(size.0) * f64::from(size.1);
     let area = contour_area(hull);
@@ -866,7 +875,7 @@ fn judge_sized(
     }
     let aspect = long / short;
     let rectangularity = area / (long * short);
-    if !(ASPECT_RANGE.0..=ASPECT_RANGE.1).contains(&aspect) || rectangularity < MIN_RECTANGULARITY {
+    if !(ASPECT_RANGE.0..=ASPECT_RANGE.1).contains(&aspect) || rectangularity < min_rectangularity {
         return None;
     }
     // Straight sides matter more than size: a card plus its shadow or a patch of table is
