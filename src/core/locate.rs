@@ -677,10 +677,13 @@ fn split_cards(points: Vec<IPoint<i32>>, size: (u32, u32)) -> Vec<Vec<IPoint<i32
             let (Some(a), Some(b)) = (page_card(&first, size), page_card(&second, size)) else {
                 continue;
             };
-            let ratio = a.area_fraction.min(b.area_fraction) / a.area_fraction.max(b.area_fraction);
-            // Each half a card on its own: ID-1's aspect, not merely the loose range.
+            // Each half a card on its own: ID-1's aspect, not merely the loose range, and
+            // the two of one size, side for side (cards on one page are one format at one
+            // resolution; a card seen by its print alone is a little smaller). A card's
+            // eagle column beside the rest of it passes for a portrait card beside a
+            // landscape one, but is 0.7 as wide.
             let card_like = |c: &Candidate| (1.35..=1.95).contains(&c.aspect);
-            if ratio >= 0.5 && card_like(&a) && card_like(&b) {
+            if card_like(&a) && card_like(&b) && same_size(&a.quad, &b.quad) {
                 let mut cards = split_cards(first, size);
                 cards.extend(split_cards(second, size));
                 return cards;
@@ -688,6 +691,18 @@ fn split_cards(points: Vec<IPoint<i32>>, size: (u32, u32)) -> Vec<Vec<IPoint<i32
         }
     }
     vec![points]
+}
+
+/// Whether two quads' long sides are within 20 % of each other, and their short sides.
+fn same_size(a: &Quad, b: &Quad) -> bool {
+    let sides = |q: &Quad| {
+        let [p, r, s, _] = q.corners;
+        let (one, two) = ((r.x - p.x).hypot(r.y - p.y), (s.x - r.x).hypot(s.y - r.y));
+        (one.max(two), one.min(two))
+    };
+    let ((a_long, a_short), (b_long, b_short)) = (sides(a), sides(b));
+    let near = |x: f32, y: f32| x.min(y) >= 0.8 * x.max(y);
+    near(a_long, b_long) && near(a_short, b_short)
 }
 
 /// A turn of the plane, as its sine and cosine.
