@@ -350,12 +350,13 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
 /// On a scanned page, the cards it holds: the content (what is unlike the page) grouped
 /// at growing distances, and of the groupings where every sizeable group is card-shaped,
 /// the one with the most cards, and of those the widest (a card's serial number or date,
-/// apart at a short distance, has joined its card by then). A group that is two cards touching (stacked, or side by side) is cut
-/// along the empty line between them when both halves are card-shaped.
+/// apart at a short distance, has joined its card by then). A group that is two cards
+/// touching (stacked, or side by side) is cut along the emptiest line across its middle
+/// when the two sides are cards of one size.
 ///
 /// Only an answer of two cards or more, of similar size, that together hold nearly all
-/// the content: one card never passes that test, since neither its pieces (the photo, a
-/// block of lines, the barcode) nor its halves are card-shaped.
+/// the content: one card does not pass, since its pieces (the photo, a block of lines,
+/// the barcode) or halves are not all card-shaped and of one size.
 fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> Vec<Candidate> {
     if !mostly_uniform_border(small) {
         return Vec::new();
@@ -393,7 +394,7 @@ fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> 
             Some(labelled(&grown))
         };
         let labels = labels.as_ref().unwrap_or(&half_labels);
-        let grouping = group_content(labels, 1, &content, (w, h), &mut splits);
+        let grouping = group_content(labels, &content, (w, h), &mut splits);
         match grouping {
             Grouping::Merged => break,
             // The most cards, then the widest grouping: two cards that a wide grouping
@@ -511,16 +512,14 @@ enum Grouping {
 /// stay the same over several grouping distances.
 type SplitCache = std::collections::HashMap<[i64; 5], Vec<Vec<IPoint<i32>>>>;
 
-/// Groups the `content` pixels by the region of `labels` they fall in (`labels` at the
-/// image's size shifted right by `shift`).
+/// Groups the `content` pixels by the region of `labels` (at half size) they fall in.
 fn group_content(
     labels: &Labels,
-    shift: u32,
     content: &[(u32, u32)],
     size: (u32, u32),
     splits: &mut SplitCache,
 ) -> Grouping {
-    let label = |&(x, y): &(u32, u32)| labels.get_pixel(x >> shift, y >> shift)[0] as usize;
+    let label = |&(x, y): &(u32, u32)| labels.get_pixel(x / 2, y / 2)[0] as usize;
     let mut groups: Vec<Vec<IPoint<i32>>> =
         vec![Vec::new(); content.iter().map(label).max().unwrap_or(0) + 1];
     for point in content {
