@@ -12,8 +12,8 @@ fn main() {
     let scale = 640.0 / gray.width().max(gray.height()) as f32;
     let small = image::imageops::resize(
         &gray,
-        (gray.width() as f32 * scale) as u32,
-        (gray.height() as f32 * scale) as u32,
+        ((gray.width() as f32 * scale).round() as u32).max(1),
+        ((gray.height() as f32 * scale).round() as u32).max(1),
         image::imageops::FilterType::Triangle,
     );
     println!("chosen: {:?}", idcard_ocr::core::locate::locate(&gray, 2));

@@ -27,6 +27,9 @@ const MIN_AREA_FRACTION: f64 = 0.06;
 /// Smallest card on a page of several, as a fraction of the image area: an ID-1 card
 /// covers 7.4 % of an A4 page, half that of an A3 one.
 const MIN_PAGE_CARD_FRACTION: f64 = 0.02;
+/// How fully a page card's content fills its minimum-area rectangle: a card seen only by
+/// its print has a ragged outline (the back's top row is short, its eagle lower).
+const MIN_PAGE_CARD_RECTANGULARITY: f64 = 0.75;
 /// The distances at which a page's content is grouped into cards, as fractions of the
 /// search image's shorter side: 0 keeps apart cards whose bodies show, however close.
 const PAGE_GROUPING: [f32; 7] = [0.0, 0.005, 0.01, 0.02, 0.03, 0.045, 0.06];
@@ -335,7 +338,7 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
         small.dimensions(),
         "content-extent",
         true,
-        MIN_PAGE_CARD_FRACTION,
+        (MIN_PAGE_CARD_FRACTION, MIN_RECTANGULARITY),
     )?;
     // The print stops short of the card's edges (the text margin is at 0.94 of the width,
     // the header at 0.04 of the height): grow the extent back to the card, or the first
@@ -346,25 +349,25 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
 
 /// On a scanned page, the cards it holds: the content (what is unlike the page) grouped
 /// at growing distances, and of the groupings where every sizeable group is card-shaped,
-/// the widest (a card's serial number or date, apart at a short distance, has joined its
-/// card by then). A group that is two cards touching (stacked, or side by side) is cut
-/// along the empty line between them when both halves are card-shaped.
+/// the one with the most cards, and of those the widest (a card's serial number or date,
+/// apart at a short distance, has joined its card by then). A group that is two cards
+/// touching (stacked, or side by side) is cut along the emptiest line across its middle
+/// when the two sides are cards of one size.
 ///
 /// Only an answer of two cards or more, of similar size, that together hold nearly all
-/// the content: one card never passes that test, since neither its pieces (the photo, a
-/// block of lines, the barcode) nor its halves are card-shaped.
+/// the content: one card does not pass, since its pieces (the photo, a block of lines,
+/// the barcode) or halves are not all card-shaped and of one size.
 fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> Vec<Candidate> {
     if !mostly_uniform_border(small) {
         return Vec::new();
     }
-    let mask = imageproc::morphology::open(unlike(), Norm::LInf, 1);
-    let touching_labels = labelled(&mask);
-    let content = without_frame_content(&touching_labels);
-    if content.len() < 100 {
+    let unlike = unlike();
+    if tight_scan(small, unlike) {
         return Vec::new();
     }
-    // Wider groupings on a half-size copy (each pixel the most of its four): four times
-    // less work, and a gap narrower than the distance asked closes either way.
+    let mask = imageproc::morphology::open(unlike, Norm::LInf, 1);
+    // Grouped on a half-size copy (each pixel the most of its four): four times less
+    // work, and the pixels grouped are still every pixel of the mask.
     let (w, h) = mask.dimensions();
     let half = GrayImage::from_fn(w.div_ceil(2), h.div_ceil(2), |x, y| {
         let mut most = 0;
@@ -374,20 +377,36 @@ fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> 
         }
         Luma([most])
     });
+    let half_labels = labelled(&half);
+    let content = without_frame_content(&mask, &half_labels);
+    if content.len() < 100 {
+        return Vec::new();
+    }
     let short = w.min(h) as f32;
     let mut best = None;
     let mut splits = SplitCache::default();
     for step in PAGE_GROUPING {
         let radius = (step * short / 2.0).round() as u8;
-        let grouping = if radius == 0 {
-            group_content(&touching_labels, 0, &content, (w, h), &mut splits)
+        let labels = if radius == 0 {
+            None
         } else {
             let grown = imageproc::morphology::dilate(&half, Norm::LInf, radius);
-            group_content(&labelled(&grown), 1, &content, (w, h), &mut splits)
+            Some(labelled(&grown))
         };
+        let labels = labels.as_ref().unwrap_or(&half_labels);
+        let grouping = group_content(labels, &content, (w, h), &mut splits);
         match grouping {
             Grouping::Merged => break,
-            Grouping::Cards(cards) => best = Some(cards),
+            // The most cards, then the widest grouping: two cards that a wide grouping
+            // joins can look like one larger card.
+            Grouping::Cards(cards) => {
+                if best
+                    .as_ref()
+                    .is_none_or(|b: &Vec<_>| cards.len() >= b.len())
+                {
+                    best = Some(cards);
+                }
+            }
             Grouping::NotCards => {}
         }
     }
@@ -410,6 +429,24 @@ fn page_cards<'a>(small: &GrayImage, unlike: impl FnOnce() -> &'a GrayImage) -> 
             candidate
         })
         .collect()
+}
+
+/// Whether the frame has a card's proportions and what differs from its border fills most
+/// of it: one card scanned tight. Two cards side by side or stacked fill at most about
+/// half of such a frame (only four in a tight 2 x 2 block would fill it).
+fn tight_scan(small: &GrayImage, unlike: &GrayImage) -> bool {
+    let (w, h) = small.dimensions();
+    let aspect = w.max(h) as f32 / w.min(h).max(1) as f32;
+    if !(1.48..=1.72).contains(&aspect) {
+        return false;
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
+    for (x, y, p) in unlike.enumerate_pixels() {
+        if p[0] > 0 {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+    }
+    x1 >= x0 && (x1 - x0 + 1) * (y1 - y0 + 1) * 10 >= w * h * 6
 }
 
 /// Whether the frame's border is mostly one colour, a page's (a scanner's dark edge along
@@ -442,9 +479,9 @@ fn labelled(mask: &GrayImage) -> Labels {
 
 type Labels = image::ImageBuffer<Luma<u32>, Vec<u32>>;
 
-/// The labelled pixels, without the regions that touch the frame: a scanner's edge, the
-/// page's own edge or shadow; no whole card lies there.
-fn without_frame_content(labels: &Labels) -> Vec<(u32, u32)> {
+/// The pixels of `mask` without the regions (`labels`, at half size) that touch the
+/// frame: a scanner's edge, the page's own edge or shadow; no whole card lies there.
+fn without_frame_content(mask: &GrayImage, labels: &Labels) -> Vec<(u32, u32)> {
     let (w, h) = labels.dimensions();
     let mut touching = vec![false; labels.iter().copied().max().unwrap_or(0) as usize + 1];
     touching[0] = true;
@@ -453,9 +490,8 @@ fn without_frame_content(labels: &Labels) -> Vec<(u32, u32)> {
             touching[label[0] as usize] = true;
         }
     }
-    labels
-        .enumerate_pixels()
-        .filter(|(_, _, label)| !touching[label[0] as usize])
+    mask.enumerate_pixels()
+        .filter(|(x, y, p)| p[0] > 0 && !touching[labels.get_pixel(x / 2, y / 2)[0] as usize])
         .map(|(x, y, _)| (x, y))
         .collect()
 }
@@ -476,16 +512,14 @@ enum Grouping {
 /// stay the same over several grouping distances.
 type SplitCache = std::collections::HashMap<[i64; 5], Vec<Vec<IPoint<i32>>>>;
 
-/// Groups the `content` pixels by the region of `labels` they fall in (`labels` at the
-/// image's size shifted right by `shift`).
+/// Groups the `content` pixels by the region of `labels` (at half size) they fall in.
 fn group_content(
     labels: &Labels,
-    shift: u32,
     content: &[(u32, u32)],
     size: (u32, u32),
     splits: &mut SplitCache,
 ) -> Grouping {
-    let label = |&(x, y): &(u32, u32)| labels.get_pixel(x >> shift, y >> shift)[0] as usize;
+    let label = |&(x, y): &(u32, u32)| labels.get_pixel(x / 2, y / 2)[0] as usize;
     let mut groups: Vec<Vec<IPoint<i32>>> =
         vec![Vec::new(); content.iter().map(label).max().unwrap_or(0) + 1];
     for point in content {
@@ -553,7 +587,7 @@ fn page_card(points: &[IPoint<i32>], size: (u32, u32)) -> Option<Candidate> {
         size,
         "page-cards",
         true,
-        MIN_PAGE_CARD_FRACTION,
+        (MIN_PAGE_CARD_FRACTION, MIN_PAGE_CARD_RECTANGULARITY),
     )
 }
 
@@ -642,10 +676,13 @@ fn split_cards(points: Vec<IPoint<i32>>, size: (u32, u32)) -> Vec<Vec<IPoint<i32
             let (Some(a), Some(b)) = (page_card(&first, size), page_card(&second, size)) else {
                 continue;
             };
-            let ratio = a.area_fraction.min(b.area_fraction) / a.area_fraction.max(b.area_fraction);
-            // Each half a card on its own: ID-1's aspect, not merely the loose range.
-            let card_like = |c: &Candidate| (1.35..=1.85).contains(&c.aspect);
-            if ratio >= 0.5 && card_like(&a) && card_like(&b) {
+            // Each half a card on its own: ID-1's aspect, not merely the loose range, and
+            // the two of one size, side for side (cards on one page are one format at one
+            // resolution; a card seen by its print alone is a little smaller). A card's
+            // eagle column beside the rest of it passes for a portrait card beside a
+            // landscape one, but is 0.7 as wide.
+            let card_like = |c: &Candidate| (1.35..=1.95).contains(&c.aspect);
+            if card_like(&a) && card_like(&b) && same_size(&a.quad, &b.quad) {
                 let mut cards = split_cards(first, size);
                 cards.extend(split_cards(second, size));
                 return cards;
@@ -653,6 +690,18 @@ fn split_cards(points: Vec<IPoint<i32>>, size: (u32, u32)) -> Vec<Vec<IPoint<i32
         }
     }
     vec![points]
+}
+
+/// Whether two quads' long sides are within 20 % of each other, and their short sides.
+fn same_size(a: &Quad, b: &Quad) -> bool {
+    let sides = |q: &Quad| {
+        let [p, r, s, _] = q.corners;
+        let (one, two) = ((r.x - p.x).hypot(r.y - p.y), (s.x - r.x).hypot(s.y - r.y));
+        (one.max(two), one.min(two))
+    };
+    let ((a_long, a_short), (b_long, b_short)) = (sides(a), sides(b));
+    let near = |x: f32, y: f32| x.min(y) >= 0.8 * x.max(y);
+    near(a_long, b_long) && near(a_short, b_short)
 }
 
 /// A turn of the plane, as its sine and cosine.
@@ -808,16 +857,22 @@ fn judge(
     cue: &'static str,
     rectangle: bool,
 ) -> Option<Candidate> {
-    judge_sized(hull, size, cue, rectangle, MIN_AREA_FRACTION)
+    judge_sized(
+        hull,
+        size,
+        cue,
+        rectangle,
+        (MIN_AREA_FRACTION, MIN_RECTANGULARITY),
+    )
 }
 
-/// [`judge`] with its own smallest area, as a fraction of the image's.
+/// [`judge`] with its own smallest area (a fraction of the image's) and rectangularity.
 fn judge_sized(
     hull: &[IPoint<i32>],
     size: (u32, u32),
     cue: &'static str,
     rectangle: bool,
-    min_area_fraction: f64,
+    (min_area_fraction, min_rectangularity): (f64, f64),
 ) -> Option<Candidate> {
     let image_area = f64::from(size.0) * f64::from(size.1);
     let area = contour_area(hull);
@@ -834,7 +889,7 @@ fn judge_sized(
     }
     let aspect = long / short;
     let rectangularity = area / (long * short);
-    if !(ASPECT_RANGE.0..=ASPECT_RANGE.1).contains(&aspect) || rectangularity < MIN_RECTANGULARITY {
+    if !(ASPECT_RANGE.0..=ASPECT_RANGE.1).contains(&aspect) || rectangularity < min_rectangularity {
         return None;
     }
     // Straight sides matter more than size: a card plus its shadow or a patch of table is
