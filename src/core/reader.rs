@@ -554,7 +554,7 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     // Arabic-Indic digits, which it cannot read; the words alone are better.
     let words: Vec<String> = parse::arabic_text(&read.text)
         .split(' ')
-        .filter(|w| !w.chars().all(|c| ('\u{0660}'..='\u{0669}').contains(&c)))
+        .filter(|w| !w.chars().all(super::fields::digits::is_arabic_indic_digit))
         .map(str::to_string)
         .collect();
     Ok(Field::new(words.join(" "), read.confidence))

@@ -1,6 +1,11 @@
 //! Conversions between Arabic-Indic (U+0660..U+0669), Eastern Arabic-Indic (Persian,
 //! U+06F0..U+06F9) and ASCII digits.
 
+/// Whether `c` is an Arabic-Indic digit (U+0660..U+0669), as the card prints digits.
+pub fn is_arabic_indic_digit(c: char) -> bool {
+    ('\u{0660}'..='\u{0669}').contains(&c)
+}
+
 /// Replaces Arabic-Indic and Persian digits with ASCII digits; other characters stay.
 pub fn to_ascii(text: &str) -> String {
     text.chars()

@@ -201,11 +201,8 @@ fn serial_shape(chars: &[char]) -> Option<(String, usize)> {
 pub fn house_number(raw: &str) -> Option<String> {
     let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     let count = digits.chars().count();
-    ((1..=4).contains(&count)
-        && digits
-            .chars()
-            .all(|c| ('\u{0660}'..='\u{0669}').contains(&c)))
-    .then_some(digits)
+    ((1..=4).contains(&count) && digits.chars().all(super::digits::is_arabic_indic_digit))
+        .then_some(digits)
 }
 
 /// Words that open a qualification or study-status line (the API's `degree`).
@@ -254,8 +251,7 @@ pub fn region_text(raw: &str) -> String {
         .split(' ')
         .filter(|w| {
             *w == "-"
-                || (w.chars().count() >= 2
-                    && !w.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)))
+                || (w.chars().count() >= 2 && !w.chars().any(super::digits::is_arabic_indic_digit))
         })
         .collect();
     let joined = words.join(" ");
@@ -322,10 +318,8 @@ pub fn profession_text(raw: &str) -> String {
     let text = arabic_text(raw);
     let words: Vec<&str> = text
         .split(' ')
-        .map(|w| w.trim_matches(|c: char| ('\u{0660}'..='\u{0669}').contains(&c)))
-        .filter(|w| {
-            w.chars().count() >= 2 && !w.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c))
-        })
+        .map(|w| w.trim_matches(super::digits::is_arabic_indic_digit))
+        .filter(|w| w.chars().count() >= 2 && !w.chars().any(super::digits::is_arabic_indic_digit))
         .collect();
     let letters: usize = words.iter().map(|w| w.chars().count()).sum();
     let microprint_words = words

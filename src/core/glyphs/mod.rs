@@ -147,7 +147,7 @@ impl DigitReader {
         let shape: Vec<char> = shape.chars().collect();
         let (seg, glyphs) = self.read_glyphs(card, rect);
         let fits = |g: &GlyphReading, want: char| match want {
-            'd' => ('\u{0660}'..='\u{0669}').contains(&g.char),
+            'd' => crate::core::fields::digits::is_arabic_indic_digit(g.char),
             other => g.char == other,
         };
         let last_start = glyphs.len().checked_sub(shape.len())?;
