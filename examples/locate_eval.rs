@@ -11,22 +11,6 @@ use idcard_ocr::{
     harness::truth,
 };
 
-/// Largest corner distance over the card's width, either way round.
-fn corner_error(found: &locate::Quad, truth: &[[f32; 2]]) -> f32 {
-    let width = ((truth[1][0] - truth[0][0]).powi(2) + (truth[1][1] - truth[0][1]).powi(2)).sqrt();
-    [*found, found.rotated_half()]
-        .iter()
-        .map(|quad| {
-            quad.corners
-                .iter()
-                .zip(truth)
-                .map(|(p, t)| ((p.x - t[0]).powi(2) + (p.y - t[1]).powi(2)).sqrt())
-                .fold(0.0, f32::max)
-        })
-        .fold(f32::MAX, f32::min)
-        / width
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = PathBuf::from(
@@ -53,7 +37,7 @@ fn main() {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| !used[*i])
-                .map(|(i, q)| (i, corner_error(q, &card.corners)))
+                .map(|(i, q)| (i, q.corner_error(&card.corners)))
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             match best {
                 Some((i, e)) if e <= 0.06 => {

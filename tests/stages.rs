@@ -13,23 +13,6 @@ fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cards")
 }
 
-/// Largest corner distance between a found quad and the truth, over the card's width.
-fn corner_error(found: &locate::Quad, truth: &[[f32; 2]]) -> f32 {
-    let width = ((truth[1][0] - truth[0][0]).powi(2) + (truth[1][1] - truth[0][1]).powi(2)).sqrt();
-    // The found quad may be the card turned half a turn: orientation is the next stage's.
-    [*found, found.rotated_half()]
-        .iter()
-        .map(|quad| {
-            quad.corners
-                .iter()
-                .zip(truth)
-                .map(|(p, t)| ((p.x - t[0]).powi(2) + (p.y - t[1]).powi(2)).sqrt())
-                .fold(0.0, f32::max)
-        })
-        .fold(f32::MAX, f32::min)
-        / width
-}
-
 #[test]
 fn locate_finds_card_corners() {
     let images = truth::load(&fixtures()).unwrap();
@@ -39,7 +22,7 @@ fn locate_finds_card_corners() {
         let rgb = decode::decode(&bytes, &ImageLimits::default()).unwrap();
         let gray = image::imageops::grayscale(&rgb);
         let quads = locate::locate(&gray, 2);
-        let error = corner_error(&quads[0], &image.cards[0].corners);
+        let error = quads[0].corner_error(&image.cards[0].corners);
         errors.push((image.image.clone(), error));
     }
     let within: Vec<_> = errors
@@ -115,7 +98,7 @@ fn locate_finds_every_card_on_a_sheet() {
             cards += 1;
             let (quad, error) = quads
                 .iter()
-                .map(|q| (q, corner_error(q, &card.corners)))
+                .map(|q| (q, q.corner_error(&card.corners)))
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .unwrap();
             let warped = locate::warp_card(&gray, quad, reader::CARD_WIDTH, reader::CARD_HEIGHT);

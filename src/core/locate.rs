@@ -74,6 +74,26 @@ impl Quad {
         }
     }
 
+    /// The largest distance between a corner and the `truth` corner (TL, TR, BR, BL, in
+    /// image pixels) over the truth card's width, taking the quad either way round: which
+    /// way up the card is is the next stage's. For scoring the stage against generated
+    /// cards (`tests/stages.rs`, `examples/locate_eval`).
+    pub fn corner_error(&self, truth: &[[f32; 2]]) -> f32 {
+        let width =
+            ((truth[1][0] - truth[0][0]).powi(2) + (truth[1][1] - truth[0][1]).powi(2)).sqrt();
+        [*self, self.rotated_half()]
+            .iter()
+            .map(|quad| {
+                quad.corners
+                    .iter()
+                    .zip(truth)
+                    .map(|(p, t)| ((p.x - t[0]).powi(2) + (p.y - t[1]).powi(2)).sqrt())
+                    .fold(0.0, f32::max)
+            })
+            .fold(f32::MAX, f32::min)
+            / width
+    }
+
     /// The quad grown outward by `along` of its long side and `across` of its short side.
     fn grown(&self, along: f32, across: f32) -> Self {
         let [tl, tr, br, bl] = self.corners;
