@@ -514,42 +514,36 @@ fn read_front(
 fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     let spec = spec(layout::FRONT, "address");
     let line = context.ink.find_line(&context.alignment.apply(&spec.zone));
-    // The house number is the line's first (rightmost) word. Fonts space words
-    // differently, so narrower gaps are tried in turn; a piece of a word read as digits
-    // is refused by the digit reader's confidence.
-    // The card's edge, caught when the card was located loosely, is no word.
-    for divisor in [5, 8, 12] {
-        let words = context.ink.words_split_by(line, divisor);
-        let Some(&word) = words
-            .iter()
-            .rev()
-            .find(|&&w| !context.ink.is_vertical_rule(w))
-        else {
-            break;
-        };
-        let number = context.engine.read_line(Model::Digits, word, None)?;
-        let digits = parse::house_number(&number.text);
-        if let (Some(digits), true) = (digits, number.confidence >= 0.8) {
-            let (left, top, _, height) = line;
-            let rest_rect = (left, top, (word.0 - left).max(1), height);
-            let rest = context.engine.read_line(Model::Arabic, rest_rect, None)?;
-            context
-                .boxes
-                .push(("address_number", word, number.text.clone()));
-            context
-                .boxes
-                .push(("address", rest_rect, rest.text.clone()));
-            let words = parse::arabic_text(&rest.text);
-            if !words.is_empty() {
-                return Ok(Field::new(
-                    format!("{digits} {words}"),
-                    rest.confidence.min(number.confidence),
-                ));
-            }
-        }
-    }
     let read = context.engine.read_line(spec.model, line, spec.whitelist)?;
     context.boxes.push((spec.name, line, read.text.clone()));
+    // The house number, when there is one, is the line's first (rightmost) word, printed
+    // in Arabic-Indic digits the Arabic model cannot read: Tesseract still finds the word,
+    // and the digit readers read it. A word of letters read as digits is refused by the
+    // digit readers' confidence.
+    for word in house_number_candidates(&context.ink, line, &read.words) {
+        let Some((digits, number)) = read_house_number(context.engine, word)? else {
+            continue;
+        };
+        let (left, top, _, height) = line;
+        let rest_rect = (left, top, (word.0 - left).max(1), height);
+        // The rest is read again without the number, which the Arabic model misreads
+        // and which unsettles its reading of the first word.
+        let rest = context.engine.read_line(Model::Arabic, rest_rect, None)?;
+        context
+            .boxes
+            .push(("address_number", word, number.text.clone()));
+        context
+            .boxes
+            .push(("address", rest_rect, rest.text.clone()));
+        let words = parse::arabic_text(&rest.text);
+        if !words.is_empty() {
+            return Ok(Field::new(
+                format!("{digits} {words}"),
+                rest.confidence.min(number.confidence),
+            ));
+        }
+        break;
+    }
     // No house number was found: digits in the Arabic model's reading are its guesses at
     // Arabic-Indic digits, which it cannot read; the words alone are better.
     let words: Vec<String> = parse::arabic_text(&read.text)
@@ -558,6 +552,103 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         .map(str::to_string)
         .collect();
     Ok(Field::new(words.join(" "), read.confidence))
+}
+
+/// Reads a house number in `word` with both digit readers, and keeps the surer reading
+/// that is a number at all. The glyph reader is sure of clean prints but loses a digit
+/// where two strokes touch; Tesseract's digit model holds such words together. Each
+/// reader has its own floor, as their confidences are not on one scale; a word of letters
+/// falls below both.
+fn read_house_number(
+    engine: &mut Engine,
+    word: PixelRect,
+) -> Result<Option<(String, Recognized)>, CoreError> {
+    let glyphs = engine.read_line(Model::Digits, word, None)?;
+    let tesseract = engine.read_line(Model::DigitsTesseract, word, None)?;
+    Ok([
+        (glyphs, GLYPH_NUMBER_CONFIDENCE),
+        (tesseract, TESSERACT_NUMBER_CONFIDENCE),
+    ]
+    .into_iter()
+    .filter(|(reading, floor)| reading.confidence >= *floor)
+    .filter_map(|(reading, _)| parse::house_number(&reading.text).map(|d| (d, reading)))
+    .max_by(|a, b| a.1.confidence.total_cmp(&b.1.confidence)))
+}
+
+/// The glyph reader's least glyph confidence below which a word is not a house number.
+const GLYPH_NUMBER_CONFIDENCE: f32 = 0.9;
+/// Tesseract's digit-model confidence below which a word is not a house number.
+const TESSERACT_NUMBER_CONFIDENCE: f32 = 0.85;
+
+/// Where an address line's house number may stand, surest first. Tesseract finds the
+/// line's words but may drop a number it cannot read, or box it short of its last digit:
+/// so first any ink right of Tesseract's first (rightmost) word, then that word a little
+/// wider, then that word widened to the ink it touches. The card's edge, caught when a photo's card was located
+/// loosely, is no word.
+fn house_number_candidates(
+    ink: &InkMap,
+    line: PixelRect,
+    words: &[crate::core::ocr::Word],
+) -> Vec<PixelRect> {
+    // A narrow mark standing off from the rest at the line's right end is the card's
+    // edge or its shadow, which Tesseract reads as a word of its own: not the first word.
+    let mut by_right_edge: Vec<&crate::core::ocr::Word> = words.iter().collect();
+    by_right_edge.sort_by_key(|w| std::cmp::Reverse(w.rect.0 + w.rect.2));
+    let stray = |i: usize| {
+        let (left, _, width, _) = by_right_edge[i].rect;
+        let next_right = by_right_edge
+            .get(i + 1)
+            .map_or(i32::MIN, |w| w.rect.0 + w.rect.2);
+        width <= line.3 / 2 && left - next_right > line.3 / 2
+    };
+    let Some(first) = (0..by_right_edge.len())
+        .find(|&i| !stray(i))
+        .map(|i| by_right_edge[i])
+    else {
+        return Vec::new();
+    };
+    let (first_left, _, first_width, _) = first.rect;
+    let first_right = first_left + first_width;
+    let pieces: Vec<PixelRect> = ink
+        .words_split_by(line, 12)
+        .into_iter()
+        .filter(|&piece| !ink.is_vertical_rule(piece))
+        .collect();
+    // Ink right of the first word belongs to the line only while it follows on at a word
+    // gap; the card's edge or its shadow stands further off.
+    let max_gap = line.3 / 2;
+    let mut right_of_first: Vec<PixelRect> = Vec::new();
+    let mut reached = first_right;
+    for &piece in pieces.iter().filter(|&&(left, ..)| left >= first_right - 1) {
+        if piece.0 - reached > max_gap {
+            break;
+        }
+        reached = piece.0 + piece.2;
+        right_of_first.push(piece);
+    }
+    let touching_first: Vec<PixelRect> = pieces
+        .iter()
+        .copied()
+        .filter(|&(left, _, width, _)| left < first_right && left + width > first_left)
+        .chain(std::iter::once((first_left, line.1, first_width, line.3)))
+        .collect();
+    let pad = line.3 / 6;
+    let widened_first = (first_left - pad, line.1, first_width + 2 * pad, line.3);
+    [
+        span(&right_of_first, line),
+        Some(widened_first),
+        span(&touching_first, line),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The columns `rects` cover together, over the whole height of `line`.
+fn span(rects: &[PixelRect], line: PixelRect) -> Option<PixelRect> {
+    let left = rects.iter().map(|r| r.0).min()?;
+    let right = rects.iter().map(|r| r.0 + r.2).max()?;
+    Some((left, line.1, right - left, line.3))
 }
 
 /// Reads the row that prints gender, religion and marital status (right to left) as one

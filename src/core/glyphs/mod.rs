@@ -101,7 +101,11 @@ impl DigitReader {
             text.push(g.char);
         }
         let confidence = glyphs.iter().map(|g| g.confidence).fold(1.0f32, f32::min);
-        Recognized { text, confidence }
+        Recognized {
+            text,
+            confidence,
+            ..Recognized::default()
+        }
     }
 
     /// Like [`DigitReader::read_line`], but only the longest run of glyphs between wide
@@ -128,6 +132,7 @@ impl DigitReader {
         Recognized {
             text: run.iter().map(|g| g.char).collect(),
             confidence: run.iter().map(|g| g.confidence).fold(1.0f32, f32::min),
+            ..Recognized::default()
         }
     }
 
@@ -158,6 +163,7 @@ impl DigitReader {
             (joined && run.iter().zip(&shape).all(|(g, &want)| fits(g, want))).then(|| Recognized {
                 text: run.iter().map(|g| g.char).collect(),
                 confidence: run.iter().map(|g| g.confidence).fold(1.0f32, f32::min),
+                ..Recognized::default()
             })
         };
         match end {

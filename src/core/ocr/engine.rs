@@ -8,6 +8,7 @@ use std::{
 use image::GrayImage;
 use leptess::tesseract::TessApi;
 
+use super::words::{parse_tsv, Word};
 use crate::core::glyphs::{DigitReader, LineEnd};
 
 /// Which trained model reads a field.
@@ -86,6 +87,8 @@ pub struct Recognized {
     pub text: String,
     /// Tesseract's mean word confidence, 0..=1.
     pub confidence: f32,
+    /// Tesseract's words with their boxes, in reading order; empty for the glyph reader.
+    pub words: Vec<Word>,
 }
 
 /// The three models: two Tesseract handles and the glyph digit reader, plus the card they
@@ -245,9 +248,15 @@ fn recognize(
         .get_utf8_text()
         .map_err(|_| EngineError::Rejected("a recognition result as UTF-8"))?;
     let confidence = (api.mean_text_conf().clamp(0, 100) as f32) / 100.0;
+    // The TSV is written from the same recognition result, not a second recognition.
+    let words = api
+        .get_tsv_text(0)
+        .map(|tsv| parse_tsv(&tsv))
+        .unwrap_or_default();
     Ok(Recognized {
         text: text.trim().to_string(),
         confidence,
+        words,
     })
 }
 

@@ -2,6 +2,8 @@
 
 pub mod engine;
 pub mod pool;
+pub mod words;
 
 pub use engine::{Engine, EngineError, Model, ModelPaths, Recognized};
 pub use pool::{EnginePool, PoolClosed, PoolStats};
+pub use words::Word;
