@@ -651,6 +651,9 @@ fn span(rects: &[PixelRect], line: PixelRect) -> Option<PixelRect> {
     Some((left, line.1, right - left, line.3))
 }
 
+/// Below this confidence a profession reading that matches no listed title is dropped.
+const UNLISTED_PROFESSION_CONFIDENCE: f32 = 0.6;
+
 /// Reads the row that prints gender, religion and marital status (right to left) as one
 /// line, which Tesseract reads far better than three short words, and matches its words
 /// against each vocabulary; a vocabulary no word matches is read again in its own zone.
@@ -757,15 +760,21 @@ fn read_back(
     let mut degree = Field::default();
     for line in ["profession_1", "profession_2"] {
         let read = read(context, spec(specs, line))?;
-        let field = Field::new(parse::profession_text(&read.text), read.confidence);
-        if field.value.is_empty() {
+        let text = parse::profession_text(&read.text);
+        if text.is_empty() {
             continue;
         }
-        let slot = if parse::is_degree_line(&field.value) {
-            &mut degree
-        } else {
-            &mut jobs
+        let (field, is_degree) = match parse::profession_entry(&text) {
+            Some((entry, is_degree)) => (Field::new(entry, read.confidence), is_degree),
+            // No title on our lists, and Tesseract doubts it: the background or a
+            // neighbouring row read as a line, not a title printed there.
+            None if read.confidence < UNLISTED_PROFESSION_CONFIDENCE => continue,
+            None => {
+                let is_degree = parse::is_degree_line(&text);
+                (Field::new(text, read.confidence), is_degree)
+            }
         };
+        let slot = if is_degree { &mut degree } else { &mut jobs };
         if slot.value.is_empty() {
             *slot = field;
         }

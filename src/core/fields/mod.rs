@@ -3,6 +3,7 @@
 
 pub mod crosscheck;
 pub mod digits;
+pub mod lexicon;
 pub mod national_id;
 pub mod parse;
 pub mod vocabulary;

@@ -2,6 +2,7 @@
 
 use super::{
     digits::{to_arabic_indic, to_ascii},
+    lexicon::{self, SnapRule},
     national_id::is_real_date,
 };
 
@@ -239,11 +240,33 @@ pub fn is_degree_line(line: &str) -> bool {
     })
 }
 
+/// How close a profession or district reading must come to a lexicon entry.
+const LEXICON_RULE: SnapRule = SnapRule {
+    min_similarity: 0.7,
+    margin: 0.1,
+};
+
+/// The registry's spelling of a profession line, and whether it is a qualification
+/// (`degree`) rather than a job, when the reading is clearly one entry misread. Only the
+/// whole reading is matched: matching runs of its words too (to shed debris beside a
+/// title) snapped debris onto short titles and cost more than it gained on the dev sets.
+pub fn profession_entry(text: &str) -> Option<(String, bool)> {
+    let job = lexicon::JOBS.snap_scored(text, LEXICON_RULE);
+    let degree = lexicon::DEGREES.snap_scored(text, LEXICON_RULE);
+    match (job, degree) {
+        (Some((job, j)), Some((_, d))) if j > d => Some((job.to_string(), false)),
+        (_, Some((degree, _))) => Some((degree.to_string(), true)),
+        (Some((job, _)), None) => Some((job.to_string(), false)),
+        (None, None) => None,
+    }
+}
+
 /// The address's second line, "district - governorate", as printed. The governorate is
 /// one of a closed list: a reading close to one name (and clearly closer than to any
 /// other) takes that name's spelling, and a missing dash before it is restored. A district
-/// is an open vocabulary and is kept as read, unless it is the governorate's capital of the
-/// same name (دمياط - دمياط). Digits and one-letter debris are dropped: the line has none.
+/// nearly the governorate's own name (دمياط - دمياط) takes it; else it snaps to the
+/// governorate's listed district that is clearly closest (see [`lexicon`]), and is kept as
+/// read when none is. Digits and one-letter debris are dropped: the line has none.
 pub fn region_text(raw: &str) -> String {
     use crate::core::text::fold_arabic;
     let text = arabic_text(raw);
@@ -278,7 +301,9 @@ pub fn region_text(raw: &str) -> String {
         if strsim::normalized_levenshtein(&fold_arabic(&district), &fold_arabic(name)) >= 0.75 {
             name.to_string()
         } else {
-            district
+            lexicon::districts_of(name)
+                .and_then(|districts| districts.snap(&district, LEXICON_RULE))
+                .map_or(district, str::to_string)
         };
     if district.is_empty() {
         return name.to_string();
@@ -354,17 +379,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn regions_snap_the_governorate_only() {
+    fn professions_snap_to_listed_titles_and_say_which_field() {
+        assert_eq!(
+            profession_entry("فقي بهرباء"),
+            Some(("فني كهرباء".to_string(), false))
+        );
+        assert_eq!(
+            profession_entry("دبلوهم فني تجاري"),
+            Some(("دبلوم فني تجاري".to_string(), true))
+        );
+        assert_eq!(profession_entry("غواص"), None);
+    }
+
+    #[test]
+    fn regions_snap_the_governorate_and_a_listed_district() {
+        assert_eq!(
+            region_text("مدينة السامجات - المنوفية"),
+            "مدينة السادات - المنوفية"
+        );
+        // A district we do not list is kept as read.
+        assert_eq!(
+            region_text("كفر الحمام - المنوفية"),
+            "كفر الحمام - المنوفية"
+        );
+    }
+
+    #[test]
+    fn regions_snap_the_governorate_restore_the_dash_and_drop_debris() {
         assert_eq!(region_text("سمسطا - بلي سويف"), "سمسطا - بني سويف");
         assert_eq!(region_text("المندرة الإسكندرية"), "المندرة - الإسكندرية");
         assert_eq!(region_text("بدر - البحيرة ١"), "بدر - البحيرة");
         assert_eq!(
             region_text("ا أبو زنيعة - جنوب سيناء"),
-            "أبو زنيعة - جنوب سيناء"
+            "أبو زنيمة - جنوب سيناء"
         );
         assert_eq!(region_text("دمباط - دمباط"), "دمياط - دمياط");
-        // The district is kept as read; an unrecognizable governorate too.
-        assert_eq!(region_text("نجم حمادي - قنا"), "نجم حمادي - قنا");
+        assert_eq!(region_text("نجم حمادي - قنا"), "نجع حمادي - قنا");
+        // An unrecognizable governorate leaves the line as read.
         assert_eq!(region_text("الأريعين - العوبير"), "الأريعين - العوبير");
     }
 

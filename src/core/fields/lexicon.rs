@@ -1,0 +1,185 @@
+//! Closed vocabularies a card prints from: job titles, qualifications, districts.
+//!
+//! The civil registry prints these from fixed lists, so a reading one or two letters off
+//! an entry is that entry misread. A reading snaps to an entry only when that entry is
+//! clearly the closest; anything else is returned as read, so a title missing from our
+//! lists is never forced onto a neighbour. Names are an open vocabulary and have no
+//! lexicon: snapping a rare name onto a common one would be a silent error.
+//!
+//! The lists live in `data/lexicon/`, one entry per line (`#` starts a comment).
+
+use std::sync::LazyLock;
+
+use crate::core::text::fold_arabic;
+
+/// Job titles (the API's `jobs`).
+pub static JOBS: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::from_lines(include_str!("../../../data/lexicon/jobs.txt")));
+
+/// Qualifications and study status (the API's `degree`).
+pub static DEGREES: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::from_lines(include_str!("../../../data/lexicon/degrees.txt")));
+
+/// Districts by governorate, `governorate|district، district، ...`.
+static DISTRICTS: LazyLock<Vec<(String, Lexicon)>> = LazyLock::new(|| {
+    entries(include_str!("../../../data/lexicon/districts.txt"))
+        .filter_map(|line| line.split_once('|'))
+        .map(|(governorate, districts)| {
+            (
+                fold_arabic(governorate),
+                Lexicon::from_entries(districts.split('،').map(str::trim)),
+            )
+        })
+        .collect()
+});
+
+/// The districts of one governorate (as the governorate list spells it), if we list it.
+pub fn districts_of(governorate: &str) -> Option<&'static Lexicon> {
+    let folded = fold_arabic(governorate);
+    DISTRICTS
+        .iter()
+        .find(|(name, _)| *name == folded)
+        .map(|(_, lexicon)| lexicon)
+}
+
+/// How close a reading must come to an entry, and how much closer than to any other.
+#[derive(Debug, Clone, Copy)]
+pub struct SnapRule {
+    /// Least similarity (normalized edit similarity of the folded, space-free forms).
+    pub min_similarity: f64,
+    /// Least lead of the best entry over the next distinct one.
+    pub margin: f64,
+}
+
+/// A closed vocabulary.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    text: String,
+    key: String,
+    /// The folded words, to tell an entry's other-gender form (مهندس, مهندسة).
+    words: Vec<String>,
+}
+
+impl Entry {
+    /// Whether `other` is this entry with a feminine ending added or dropped on some of
+    /// its words: the same title for the other gender.
+    fn is_gender_form_of(&self, other: &Entry) -> bool {
+        self.words.len() == other.words.len()
+            && self.words.iter().zip(&other.words).all(|(a, b)| {
+                a == b
+                    || a.strip_suffix('ه') == Some(b.as_str())
+                    || b.strip_suffix('ه') == Some(a.as_str())
+            })
+    }
+}
+
+impl Lexicon {
+    /// One entry per non-empty line; `#` lines are comments.
+    pub fn from_lines(text: &str) -> Self {
+        Self::from_entries(entries(text))
+    }
+
+    fn from_entries<'a>(entries: impl Iterator<Item = &'a str>) -> Self {
+        Self {
+            entries: entries
+                .filter(|e| !e.is_empty())
+                .map(|text| Entry {
+                    text: text.to_string(),
+                    key: key(text),
+                    words: fold_arabic(text).split(' ').map(str::to_string).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The entry `reading` is a misreading of, when one is clearly closest under `rule`.
+    pub fn snap(&self, reading: &str, rule: SnapRule) -> Option<&str> {
+        self.snap_scored(reading, rule).map(|(text, _)| text)
+    }
+
+    /// Like [`Lexicon::snap`], with the entry's similarity to the reading, to choose
+    /// between two lexicons.
+    pub fn snap_scored(&self, reading: &str, rule: SnapRule) -> Option<(&str, f64)> {
+        let reading = key(reading);
+        if reading.is_empty() {
+            return None;
+        }
+        let scored: Vec<(f64, &Entry)> = self
+            .entries
+            .iter()
+            .map(|entry| (strsim::normalized_levenshtein(&reading, &entry.key), entry))
+            .collect();
+        let best = scored.iter().copied().max_by(|a, b| a.0.total_cmp(&b.0));
+        // The lead is over the next entry that is neither the same text folded nor the
+        // same title for the other gender: the card's own gender picks between those,
+        // and the closer spelling is the one read.
+        let second = best.map_or(0.0, |(_, top)| {
+            scored
+                .iter()
+                .filter(|(_, e)| e.key != top.key && !e.is_gender_form_of(top))
+                .map(|(s, _)| *s)
+                .fold(0.0, f64::max)
+        });
+        let (top, entry) = best?;
+        (top >= rule.min_similarity && top - second >= rule.margin)
+            .then_some((entry.text.as_str(), top))
+    }
+
+    /// Whether `reading` is an entry (after folding).
+    pub fn contains(&self, reading: &str) -> bool {
+        let reading = key(reading);
+        self.entries.iter().any(|e| e.key == reading)
+    }
+}
+
+/// The comparison form: letter variants folded, spaces dropped (OCR splits and joins
+/// words: عبد الستار, عبدالستار).
+fn key(text: &str) -> String {
+    fold_arabic(text).chars().filter(|c| *c != ' ').collect()
+}
+
+fn entries(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULE: SnapRule = SnapRule {
+        min_similarity: 0.7,
+        margin: 0.1,
+    };
+
+    #[test]
+    fn snaps_a_misread_title_and_keeps_an_unknown_one() {
+        assert_eq!(JOBS.snap("فقي بهرباء", RULE), Some("فني كهرباء"));
+        assert_eq!(JOBS.snap("ربة متزل", RULE), Some("ربة منزل"));
+        assert_eq!(DEGREES.snap("ليساس آداب", RULE), Some("ليسانس آداب"));
+        // Nothing on the list is close: kept as read by the caller.
+        assert_eq!(JOBS.snap("غواص", RULE), None);
+        assert_eq!(JOBS.snap("", RULE), None);
+    }
+
+    #[test]
+    fn an_exact_entry_beats_its_other_gender() {
+        assert_eq!(JOBS.snap("مهندسة", RULE), Some("مهندسة"));
+        assert_eq!(JOBS.snap("مهندس", RULE), Some("مهندس"));
+    }
+
+    #[test]
+    fn districts_belong_to_their_governorate() {
+        let cairo = districts_of("القاهرة").expect("Cairo is listed");
+        assert_eq!(cairo.snap("مدينة نصز", RULE), Some("مدينة نصر"));
+        assert!(!cairo.contains("فايد"));
+        assert!(districts_of("الإسماعيلية").unwrap().contains("فايد"));
+        assert!(districts_of("أطلانطس").is_none());
+    }
+}
