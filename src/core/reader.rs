@@ -319,13 +319,14 @@ fn spec(specs: &'static [LineSpec], name: &str) -> &'static LineSpec {
         .expect("every line the reader asks for is in the layout table")
 }
 
-fn arabic_field(
+/// A person's name line: the first name, the rest of the name, the husband's name.
+fn name_field(
     context: &mut CardContext<'_>,
     specs: &'static [LineSpec],
     name: &str,
 ) -> Result<Field, CoreError> {
     let read = read(context, spec(specs, name))?;
-    Ok(Field::new(parse::arabic_text(&read.text), read.confidence))
+    Ok(Field::new(parse::name_text(&read.text), read.confidence))
 }
 
 /// Reads the national ID and checks it; a number failing its checksum is returned as
@@ -494,8 +495,8 @@ fn read_front(
     let front = FrontFields {
         id_number,
         certificate_number,
-        first_name: arabic_field(context, specs, "first_name")?,
-        last_name: arabic_field(context, specs, "last_name")?,
+        first_name: name_field(context, specs, "first_name")?,
+        last_name: name_field(context, specs, "last_name")?,
         birthday,
         birthday_arabic,
         address: address_field(context)?,
@@ -779,7 +780,7 @@ fn read_back(
             *slot = field;
         }
     }
-    let husband = arabic_field(context, specs, "husband_name")?;
+    let husband = name_field(context, specs, "husband_name")?;
     // Only married women's cards print a husband's name. Elsewhere the zone holds the
     // background, or the line finder reaches the expiry label below: neither is a name.
     let is_label = keyword_score(&husband.value, &["البطاقة", "سارية", "حتى"]) >= 0.5;

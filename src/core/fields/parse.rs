@@ -240,6 +240,23 @@ pub fn is_degree_line(line: &str) -> bool {
     })
 }
 
+/// A name line as printed. Names hold no digits and no one-letter words: such a word is
+/// a mark beside the text (the card's edge in a photo, a speck of the background) read
+/// as a letter or a digit.
+pub fn name_text(raw: &str) -> String {
+    let text = arabic_text(raw);
+    text.split(' ')
+        .filter(|word| {
+            let letters = word
+                .chars()
+                .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}'))
+                .count();
+            letters >= 2 && !word.chars().any(super::digits::is_arabic_indic_digit)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// How close a profession or district reading must come to a lexicon entry.
 const LEXICON_RULE: SnapRule = SnapRule {
     min_similarity: 0.7,
@@ -377,6 +394,14 @@ pub fn arabic_text(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_drop_marks_read_as_letters_or_digits() {
+        assert_eq!(name_text("ظ حلمي مسعود فرج"), "حلمي مسعود فرج");
+        assert_eq!(name_text("١ زكي أنور"), "زكي أنور");
+        assert_eq!(name_text("ْ سمعان شهاب"), "سمعان شهاب");
+        assert_eq!(name_text("عبد الله"), "عبد الله");
+    }
 
     #[test]
     fn professions_snap_to_listed_titles_and_say_which_field() {
