@@ -101,6 +101,9 @@ pub const BACK: &[LineSpec] = &[
     },
 ];
 
+/// The front's header, جمهورية مصر العربية, above the title: a second witness for a
+/// front whose title is printed in a face Tesseract misreads.
+pub const FRONT_HEADER: LineSpec = line("front_header", 0.42, 0.98, 0.02, 0.13, Model::Arabic);
 /// The front's printed title, بطاقة تحقيق الشخصية, which tells a front from a back.
 pub const FRONT_TITLE: LineSpec = line("front_title", 0.42, 0.98, 0.12, 0.22, Model::Arabic);
 /// The back's row of gender, religion and marital status, read as one line.

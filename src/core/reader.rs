@@ -251,7 +251,14 @@ fn label_score(engine: &mut Engine, ink: &InkMap, side: Side) -> Result<f32, Cor
     };
     let rect = ink.find_line(&spec.zone);
     let read = engine.read_line(spec.model, rect, spec.whitelist)?;
-    Ok(keyword_score(&read.text, keywords))
+    let score = keyword_score(&read.text, keywords);
+    if side == Side::Back || score >= MIN_SIDE_SCORE {
+        return Ok(score);
+    }
+    let header = &layout::FRONT_HEADER;
+    let rect = ink.find_line(&header.zone);
+    let read = engine.read_line(header.model, rect, header.whitelist)?;
+    Ok(score.max(keyword_score(&read.text, &["جمهورية", "مصر", "العربية"])))
 }
 
 /// A near-uniform image (a blank page, a wall) holds no card: refuse it before OCR.
