@@ -299,6 +299,8 @@ pub struct Candidate {
     pub rectangularity: f64,
     /// How card-like: the ranking key.
     pub quality: f64,
+    /// Whether the image's own edges bound it on two sides or more.
+    pub touches_frame: bool,
 }
 
 /// Every outline any cue finds in the (small) search image.
@@ -328,7 +330,9 @@ pub fn candidates(small: &GrayImage) -> Vec<Candidate> {
     if found.is_empty() {
         found.extend(content_extent(small, unlike()));
     }
-    if found.is_empty() {
+    // Only outlines bounded by the frame (the lit surface around the card): the card's
+    // own faint edge may still close.
+    if found.iter().all(|c| c.touches_frame) {
         found.extend(quads_in_mask(&faint_edge_mask(small), "faint-edges"));
     }
     found
@@ -919,6 +923,7 @@ fn judge_sized(
         * aspect_fit
         * (area / image_area).powf(0.25)
         * frame_penalty(&rect, size);
+    let touches_frame = frame_penalty(&rect, size) < 1.0;
     let corners = if rectangle {
         rect.map(|p| Point {
             x: p.x as f32,
@@ -937,6 +942,7 @@ fn judge_sized(
         aspect,
         rectangularity,
         quality,
+        touches_frame,
     })
 }
 
@@ -950,10 +956,10 @@ fn frame_penalty(rect: &[IPoint<i32>; 4], (width, height): (u32, u32)) -> f64 {
         rect.iter().any(|p| p.x >= w),
         rect.iter().any(|p| p.y >= h),
     ];
-    if sides.iter().filter(|touching| **touching).count() >= 2 {
-        0.5
-    } else {
-        1.0
+    match sides.iter().filter(|touching| **touching).count() {
+        0 | 1 => 1.0,
+        2 => 0.5,
+        _ => 0.2,
     }
 }
 
