@@ -659,6 +659,19 @@ fn span(rects: &[PixelRect], line: PixelRect) -> Option<PixelRect> {
     Some((left, line.1, right - left, line.3))
 }
 
+/// The day of the expiry date, read from the whole expiry row glyph by glyph, when the
+/// date itself did not read whole (a small zero lost in its year or month).
+fn printed_expiry_day(context: &mut CardContext<'_>) -> Result<Option<String>, CoreError> {
+    let row = context
+        .ink
+        .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
+    let read = context.engine.read_all_digits(row);
+    context
+        .boxes
+        .push(("expiry day (row)", row, read.text.clone()));
+    Ok(parse::day_of_first_date(&read.text))
+}
+
 /// Below this confidence a profession reading that matches no listed title is dropped.
 const UNLISTED_PROFESSION_CONFIDENCE: f32 = 0.6;
 
@@ -712,29 +725,46 @@ fn read_back(
     let (mut issue_date, mut issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
     let (mut expiry_date, mut expiry_date_arabic) =
         date_fields(context, specs, "expiry_date", true)?;
-    // The card is valid seven years: an unreadable issue date follows from the expiry
-    // (not the other way: the issue date has no day); agreeing dates are surer.
-    match (issue_date.value.is_empty(), expiry_date.value.is_empty()) {
-        (true, false) => {
-            if let Some(issue) = crosscheck::issue_of(&expiry_date.value) {
-                issue_date = Field::new(issue.clone(), 0.5);
-                issue_date_arabic = Field::new(super::fields::digits::to_arabic_indic(&issue), 0.5);
-            }
+    // The card is valid seven years. An issue date no card can have (a misread year after
+    // this one) is no witness; an unreadable one follows from the expiry (not the other
+    // way round: the issue date has no day). A plausible issue date fixes the expiry's
+    // year and month: an expiry that was not read, or that disagrees and was read less
+    // surely, is rebuilt from it and the printed day; a surer expiry instead gives the
+    // issue date. Agreeing dates are surer.
+    let this_year = u32::try_from(chrono::Datelike::year(&chrono::Utc::now())).unwrap_or(0);
+    let issue_plausible = crosscheck::is_plausible_issue(&issue_date.value, this_year);
+    let agree = crosscheck::expiry_month_of(&issue_date.value)
+        .is_some_and(|month| expiry_date.value.starts_with(&month));
+    if agree && issue_plausible {
+        for field in [
+            &mut issue_date,
+            &mut issue_date_arabic,
+            &mut expiry_date,
+            &mut expiry_date_arabic,
+        ] {
+            field.confidence = (field.confidence * 1.2).min(1.0);
         }
-        (false, false) => {
-            let agree = crosscheck::expiry_month_of(&issue_date.value)
-                .is_some_and(|month| expiry_date.value.starts_with(&month));
-            let factor = if agree { 1.2 } else { 0.6 };
-            for field in [
-                &mut issue_date,
-                &mut issue_date_arabic,
-                &mut expiry_date,
-                &mut expiry_date_arabic,
-            ] {
-                field.confidence = (field.confidence * factor).min(1.0);
-            }
+    } else if issue_plausible
+        && (expiry_date.value.is_empty() || issue_date.confidence > expiry_date.confidence)
+    {
+        let day = match expiry_date.value.rsplit_once('/') {
+            Some((_, day)) => Some(day.to_string()),
+            None => printed_expiry_day(context)?,
+        };
+        if let Some(expiry) = day.and_then(|day| crosscheck::expiry_from(&issue_date.value, &day)) {
+            let confidence = issue_date.confidence * 0.6;
+            expiry_date_arabic =
+                Field::new(super::fields::digits::to_arabic_indic(&expiry), confidence);
+            expiry_date = Field::new(expiry, confidence);
         }
-        _ => {}
+    } else if let Some(issue) = crosscheck::issue_of(&expiry_date.value)
+        .filter(|issue| crosscheck::is_plausible_issue(issue, this_year))
+    {
+        issue_date = Field::new(issue.clone(), 0.5);
+        issue_date_arabic = Field::new(super::fields::digits::to_arabic_indic(&issue), 0.5);
+    } else if !issue_date.value.is_empty() {
+        issue_date = Field::default();
+        issue_date_arabic = Field::default();
     }
     let [(mut gender, mut gender_en), (religion, religion_en), (marriage, marriage_en)] =
         status_row(context)?;

@@ -51,6 +51,30 @@ pub fn issue_of(expiry: &str) -> Option<String> {
     Some(format!("{:04}/{month}", year.checked_sub(VALIDITY_YEARS)?))
 }
 
+/// Whether an issue date `yyyy/mm` can be a real card's: the current card is issued since
+/// 2009 (2000 leaves room for older stock), and never after `this_year`. A reading outside
+/// is a misread digit (2056 for 2026), never a date to build the expiry on.
+pub fn is_plausible_issue(issue: &str, this_year: u32) -> bool {
+    let Some((year, month)) = issue.split_once('/') else {
+        return false;
+    };
+    let (Ok(year), Ok(month)) = (year.parse::<u32>(), month.parse::<u32>()) else {
+        return false;
+    };
+    (2000..=this_year).contains(&year) && (1..=12).contains(&month)
+}
+
+/// The expiry `yyyy/mm/dd` that an issue date `yyyy/mm` and the printed day (`dd`, ASCII)
+/// make, when that day exists in the expiry's month.
+pub fn expiry_from(issue: &str, day: &str) -> Option<String> {
+    let month_of_expiry = expiry_month_of(issue)?;
+    let (year, month) = month_of_expiry.split_once('/')?;
+    let (year, month): (u32, u32) = (year.parse().ok()?, month.parse().ok()?);
+    let day_number: u32 = day.parse().ok()?;
+    (day.len() == 2 && super::national_id::is_real_date(year, month, day_number))
+        .then(|| format!("{month_of_expiry}/{day}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +109,16 @@ mod tests {
         two_wrong[10] = b'0' + (two_wrong[10] - b'0' + 1) % 10;
         let two_wrong = String::from_utf8(two_wrong).unwrap();
         assert_eq!(repair_id_with_birth_date(&two_wrong, "1988/06/26"), None);
+    }
+
+    #[test]
+    fn the_expiry_follows_a_plausible_issue_date_and_the_printed_day() {
+        assert!(is_plausible_issue("2016/06", 2026));
+        assert!(!is_plausible_issue("2056/10", 2026));
+        assert!(!is_plausible_issue("2016/13", 2026));
+        assert_eq!(expiry_from("2016/06", "27").as_deref(), Some("2023/06/27"));
+        assert_eq!(expiry_from("2016/06", "31"), None);
+        assert_eq!(expiry_from("2016/06", "7"), None);
     }
 
     #[test]

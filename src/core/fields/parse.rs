@@ -257,6 +257,17 @@ pub fn name_text(raw: &str) -> String {
         .join(" ")
 }
 
+/// The day (`dd`, ASCII) of the first date in a row read glyph by glyph (`read` as the
+/// digit reader writes it: left to right, a space at each wide gap): the two digits after
+/// the second '/' of the leftmost group holding two. The year and month before may have
+/// lost a glyph (a small zero), which the day does not depend on.
+pub fn day_of_first_date(read: &str) -> Option<String> {
+    let ascii = to_ascii(read);
+    let group = ascii.split(' ').find(|g| g.matches('/').count() >= 2)?;
+    let day: String = group.split('/').nth(2)?.chars().take(2).collect();
+    (day.len() == 2 && day.chars().all(|c| c.is_ascii_digit())).then_some(day)
+}
+
 /// How close a profession or district reading must come to a lexicon entry.
 const LEXICON_RULE: SnapRule = SnapRule {
     min_similarity: 0.7,
@@ -394,6 +405,17 @@ pub fn arabic_text(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_day_is_read_from_the_first_date_of_a_row() {
+        assert_eq!(day_of_first_date("٢٣/١٠/٢٣ ١").as_deref(), Some("23"));
+        assert_eq!(
+            day_of_first_date("١ ٢٠٣٠/١٠/٠٤٥ /٢"),
+            Some("04".to_string())
+        );
+        assert_eq!(day_of_first_date("٢٠٣٠/١٠/٢"), None);
+        assert_eq!(day_of_first_date("٢٠٣٠/١٠"), None);
+    }
 
     #[test]
     fn names_drop_marks_read_as_letters_or_digits() {
