@@ -358,6 +358,14 @@ fn id_field(
         readings.push(every);
     }
     if readings.iter().all(|r| well_formed_id(&r.text).is_none()) {
+        // Uneven light fades part of the number below the line's one threshold.
+        let evened = context.engine.read_digits_evened(rect);
+        context
+            .boxes
+            .push(("id_number (evened)", rect, evened.text.clone()));
+        readings.push(evened);
+    }
+    if readings.iter().all(|r| well_formed_id(&r.text).is_none()) {
         readings.push(second_opinion(context, "id_number (tesseract)", rect)?);
     }
     if let Some(row) = row.filter(|_| readings.iter().all(|r| well_formed_id(&r.text).is_none())) {

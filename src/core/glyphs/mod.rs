@@ -39,7 +39,7 @@ use image::GrayImage;
 use crate::core::ocr::engine::Recognized;
 pub use classify::ModelError;
 use classify::{features, Mlp, CLASSES};
-pub use segment::{segment, LineRect, Segmentation};
+pub use segment::{segment, segment_evened, LineRect, Segmentation};
 
 /// A gap wider than this many digit heights is printed as a space.
 const SPACE_GAP: f32 = 1.0;
@@ -114,26 +114,15 @@ impl DigitReader {
     /// glyphs stand apart after a gap; the ID and the dates themselves hold no space.
     pub fn read_main_run(&self, card: &GrayImage, rect: (i32, i32, i32, i32)) -> Recognized {
         let (seg, glyphs) = self.read_glyphs(card, rect);
-        let mut best = 0..0;
-        let mut start = 0;
-        for i in 1..=glyphs.len() {
-            let wide = i == glyphs.len() || seg.gaps[i - 1] as f32 > SPACE_GAP * seg.digit_height;
-            if wide {
-                if i - start > best.len() {
-                    best = start..i;
-                }
-                start = i;
-            }
-        }
-        let run = &glyphs[best];
-        if run.is_empty() {
-            return Recognized::default();
-        }
-        Recognized {
-            text: run.iter().map(|g| g.char).collect(),
-            confidence: run.iter().map(|g| g.confidence).fold(1.0f32, f32::min),
-            ..Recognized::default()
-        }
+        main_run(&seg, &glyphs)
+    }
+
+    /// [`DigitReader::read_main_run`] with the light along the line evened out first (see
+    /// [`segment_evened`]): a second reading for a line whose digits fade in part.
+    pub fn read_main_run_evened(&self, card: &GrayImage, rect: LineRect) -> Recognized {
+        let seg = segment_evened(card, rect);
+        let glyphs = self.classify(&seg);
+        main_run(&seg, &glyphs)
     }
 
     /// The run of glyphs shaped like `shape` ('d' stands for any digit, any other
@@ -179,9 +168,15 @@ impl DigitReader {
         rect: LineRect,
     ) -> (Segmentation, Vec<GlyphReading>) {
         let seg = segment(card, rect);
-        let readings = (0..seg.glyphs.len())
+        let readings = self.classify(&seg);
+        (seg, readings)
+    }
+
+    /// Each glyph of a segmentation read, left to right.
+    fn classify(&self, seg: &Segmentation) -> Vec<GlyphReading> {
+        (0..seg.glyphs.len())
             .map(|i| {
-                let (_, p) = self.mlp.forward(&features(&seg, i));
+                let (_, p) = self.mlp.forward(&features(seg, i));
                 let mut order: Vec<usize> = (0..p.len()).collect();
                 order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
                 GlyphReading {
@@ -190,7 +185,30 @@ impl DigitReader {
                     second: (CLASSES[order[1]], p[order[1]]),
                 }
             })
-            .collect();
-        (seg, readings)
+            .collect()
+    }
+}
+
+/// The longest run of glyphs between wide gaps (see [`DigitReader::read_main_run`]).
+fn main_run(seg: &Segmentation, glyphs: &[GlyphReading]) -> Recognized {
+    let mut best = 0..0;
+    let mut start = 0;
+    for i in 1..=glyphs.len() {
+        let wide = i == glyphs.len() || seg.gaps[i - 1] as f32 > SPACE_GAP * seg.digit_height;
+        if wide {
+            if i - start > best.len() {
+                best = start..i;
+            }
+            start = i;
+        }
+    }
+    let run = &glyphs[best];
+    if run.is_empty() {
+        return Recognized::default();
+    }
+    Recognized {
+        text: run.iter().map(|g| g.char).collect(),
+        confidence: run.iter().map(|g| g.confidence).fold(1.0f32, f32::min),
+        ..Recognized::default()
     }
 }

@@ -134,6 +134,17 @@ const MIN_CONTRAST: f32 = 24.0;
 
 /// Segments the line in `rect` of `card` (dark ink on a light card).
 pub fn segment(card: &GrayImage, rect: LineRect) -> Segmentation {
+    segment_with(card, rect, false)
+}
+
+/// Like [`segment`], with the light along the line evened out first (see [`evened`]):
+/// for a line whose digits fade at one end or in the middle, which one threshold for the
+/// whole line drops.
+pub fn segment_evened(card: &GrayImage, rect: LineRect) -> Segmentation {
+    segment_with(card, rect, true)
+}
+
+fn segment_with(card: &GrayImage, rect: LineRect, even_the_light: bool) -> Segmentation {
     let Some((cx, cy, w, h)) = clamp_rect(card, rect) else {
         return Segmentation::default();
     };
@@ -142,6 +153,9 @@ pub fn segment(card: &GrayImage, rect: LineRect) -> Segmentation {
         for x in cx..cx + w {
             values.push(card.get_pixel(x, y).0[0]);
         }
+    }
+    if even_the_light {
+        values = evened(&values, w, h);
     }
     let t = otsu(&values);
     let (mut dark, mut light): (Vec<u8>, Vec<u8>) = values.iter().partition(|&&v| v <= t);
@@ -205,6 +219,42 @@ pub fn segment(card: &GrayImage, rect: LineRect) -> Segmentation {
     seg.digit_height = digit_height;
     seg.band = band;
     seg
+}
+
+/// The line's gray values with uneven light taken out: each column is rescaled between
+/// the paper and the ink found near it (within about a line height either way), so a
+/// digit printed or lit fainter than its neighbours keeps its contrast against its own
+/// paper. A stretch with no ink near it (less contrast than [`MIN_CONTRAST`]) is paper.
+/// On an evenly lit line this is one linear rescaling, which leaves Otsu's split as it was.
+fn evened(values: &[u8], w: u32, h: u32) -> Vec<u8> {
+    let (w, h) = (w as usize, h as usize);
+    let mut darkest = vec![255u8; w];
+    let mut lightest = vec![0u8; w];
+    let mut column = Vec::with_capacity(h);
+    for x in 0..w {
+        column.clear();
+        column.extend((0..h).map(|y| values[y * w + x]));
+        column.sort_unstable();
+        // Percentiles, so one speck or one bright pixel does not set the level.
+        darkest[x] = column[column.len() / 20];
+        lightest[x] = column[column.len() - 1 - column.len() / 20];
+    }
+    let reach = h.max(4);
+    let mut out = vec![255u8; w * h];
+    for x in 0..w {
+        let window = x.saturating_sub(reach)..(x + reach + 1).min(w);
+        let ink = darkest[window.clone()].iter().copied().min().unwrap_or(0);
+        let paper = lightest[window].iter().copied().max().unwrap_or(255);
+        let span = f32::from(paper) - f32::from(ink);
+        if span < MIN_CONTRAST {
+            continue;
+        }
+        for y in 0..h {
+            let v = f32::from(values[y * w + x]);
+            out[y * w + x] = ((v - f32::from(ink)) / span * 255.0).clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
 }
 
 /// Sorts components into glyphs. `comps[0]` is the background and is skipped.
@@ -575,5 +625,22 @@ mod tests {
         let img = card_with(&[]);
         assert!(segment(&img, (0, 0, 300, 60)).glyphs.is_empty());
         assert!(segment(&img, (400, 0, 50, 60)).glyphs.is_empty());
+    }
+
+    #[test]
+    fn evening_the_light_keeps_a_faint_digit_on_a_dark_line() {
+        // Three bars: two dark, one faint; the faint one falls below Otsu's one split of
+        // the whole line but stands out against its own paper.
+        let img = GrayImage::from_fn(300, 60, |x, y| {
+            let bar =
+                (15..45).contains(&y) && [40, 140, 240].iter().any(|&l| (l..l + 12).contains(&x));
+            Luma([match (bar, x) {
+                (true, 140..=151) => 175,
+                (true, _) => 20,
+                _ => 210,
+            }])
+        });
+        assert_eq!(segment(&img, (0, 0, 300, 60)).glyphs.len(), 2);
+        assert_eq!(segment_evened(&img, (0, 0, 300, 60)).glyphs.len(), 3);
     }
 }

@@ -190,6 +190,15 @@ impl Engine {
         }
     }
 
+    /// The glyph reader's main run in `rect` with the light along the line evened out
+    /// first: a second reading for digits that fade in part of the line.
+    pub fn read_digits_evened(&self, rect: crate::core::layout::PixelRect) -> Recognized {
+        match clip(rect, self.card.width() as i32, self.card.height() as i32) {
+            Some(rect) => self.digits.read_main_run_evened(&self.card, rect),
+            None => Recognized::default(),
+        }
+    }
+
     /// Reads one rectangle of the current image as a single text line with `model`,
     /// restricted to `whitelist` when one is given.
     pub fn read_line(
