@@ -42,6 +42,11 @@ impl InkMap {
         Self { ink, width, height }
     }
 
+    /// The card's width and height, pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
     fn row_ink(&self, y: u32, x0: u32, x1: u32) -> u32 {
         let row = &self.ink[(y * self.width) as usize..((y + 1) * self.width) as usize];
         row[x0 as usize..x1 as usize]

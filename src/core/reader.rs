@@ -15,7 +15,7 @@ use super::{
         vocabulary::{self, Matched},
     },
     glyphs::LineEnd,
-    layout::{self, LineSpec, PixelRect},
+    layout::{self, LineSpec, PixelRect, Zone},
     lines::InkMap,
     locate::{self, Quad},
     ocr::{Engine, EngineError, Model, Recognized},
@@ -503,10 +503,7 @@ fn read_front(
         }
         _ => {}
     }
-    let serial_read = read(context, spec(specs, "certificate_number"))?;
-    let certificate_number = parse::serial(&serial_read.text)
-        .map(|s| Field::new(s, serial_read.confidence))
-        .unwrap_or_default();
+    let certificate_number = serial_field(context)?;
     let front = FrontFields {
         id_number,
         certificate_number,
@@ -679,6 +676,43 @@ fn printed_expiry_day(context: &mut CardContext<'_>) -> Result<Option<String>, C
         .push(("expiry day (row)", row, read.text.clone()));
     Ok(parse::day_of_first_date(&read.text))
 }
+
+/// The card serial. Its line is small and sits at the card's bottom edge: on a card
+/// located loosely, the edge or its shadow forms a band of ink beside it that the line
+/// finder can take instead. When the found line reads as no serial, every band of rows
+/// near the zone is read in turn, top first, and the first that is a serial kept.
+fn serial_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
+    let spec = spec(layout::FRONT, "certificate_number");
+    let read = read(context, spec)?;
+    if let Some(serial) = parse::serial(&read.text) {
+        return Ok(Field::new(serial, read.confidence));
+    }
+    let zone = context.alignment.apply(&spec.zone);
+    let half_height = SERIAL_LINE_HEIGHT / 2.0;
+    for centre in context
+        .ink
+        .row_bands((zone.x0, zone.x1), (zone.y0 - 0.03, zone.y1 + 0.03))
+    {
+        let band = Zone {
+            y0: centre - half_height,
+            y1: centre + half_height,
+            ..zone
+        };
+        let (width, height) = context.ink.dimensions();
+        let rect = band.pixels(width, height);
+        let read = context.engine.read_line(spec.model, rect, spec.whitelist)?;
+        context
+            .boxes
+            .push(("certificate_number (band)", rect, read.text.clone()));
+        if let Some(serial) = parse::serial(&read.text) {
+            return Ok(Field::new(serial, read.confidence * 0.9));
+        }
+    }
+    Ok(Field::default())
+}
+
+/// The serial line's height with a margin, as a fraction of the card's height.
+const SERIAL_LINE_HEIGHT: f32 = 0.075;
 
 /// Below this confidence a profession reading that matches no listed title is dropped.
 const UNLISTED_PROFESSION_CONFIDENCE: f32 = 0.6;
