@@ -551,7 +551,7 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         let words = parse::arabic_text(&rest.text);
         if !words.is_empty() {
             return Ok(Field::new(
-                format!("{digits} {words}"),
+                parse::address_words(&format!("{digits} {words}")),
                 rest.confidence.min(number.confidence),
             ));
         }
@@ -564,7 +564,10 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         .filter(|w| !w.chars().all(super::fields::digits::is_arabic_indic_digit))
         .map(str::to_string)
         .collect();
-    Ok(Field::new(words.join(" "), read.confidence))
+    Ok(Field::new(
+        parse::address_words(&words.join(" ")),
+        read.confidence,
+    ))
 }
 
 /// Reads a house number in `word` with both digit readers, and keeps the surer reading

@@ -1,5 +1,7 @@
 //! Turns raw OCR text into the API's formats, refusing what does not fit.
 
+use std::sync::LazyLock;
+
 use super::{
     digits::{to_arabic_indic, to_ascii},
     lexicon::{self, SnapRule},
@@ -268,6 +270,46 @@ pub fn day_of_first_date(read: &str) -> Option<String> {
     (day.len() == 2 && day.chars().all(|c| c.is_ascii_digit())).then_some(day)
 }
 
+/// The words that open an address line or the branch it names after متفرع من ("branching
+/// off"): what kind of place follows. A closed set, unlike the names after them.
+const ADDRESS_KINDS: &[&str] = &["شارع", "عزبة", "قرية", "حارة", "ميدان", "طريق", "عطفة"];
+
+/// An address line's words with its fixed words restored: the kind of place that opens it
+/// (شارع misread شارء) and the متفرع من that joins a second street. Only those positions
+/// are touched; street and village names are an open vocabulary and stay as read.
+pub fn address_words(text: &str) -> String {
+    static KINDS: LazyLock<lexicon::Lexicon> =
+        LazyLock::new(|| lexicon::Lexicon::from_lines(&ADDRESS_KINDS.join("\n")));
+    static BRANCH: LazyLock<lexicon::Lexicon> =
+        LazyLock::new(|| lexicon::Lexicon::from_lines("متفرع"));
+    let (kinds, branch) = (&*KINDS, &*BRANCH);
+    let mut words: Vec<String> = text.split(' ').map(str::to_string).collect();
+    let first_name_word = words
+        .iter()
+        .position(|w| !w.chars().all(super::digits::is_arabic_indic_digit));
+    let snap_kind = |word: &mut String| {
+        if word.chars().count() >= 3 {
+            if let Some(kind) = kinds.snap(word, LEXICON_RULE) {
+                *word = kind.to_string();
+            }
+        }
+    };
+    if let Some(i) = first_name_word {
+        snap_kind(&mut words[i]);
+    }
+    let branch_at = words
+        .iter()
+        .position(|w| w.chars().count() >= 4 && branch.snap(w, LEXICON_RULE).is_some());
+    if let Some(i) = branch_at.filter(|&i| i + 2 < words.len()) {
+        words[i] = "متفرع".to_string();
+        if words[i + 1].chars().count() <= 2 {
+            words[i + 1] = "من".to_string();
+        }
+        snap_kind(&mut words[i + 2]);
+    }
+    words.join(" ")
+}
+
 /// How close a profession or district reading must come to a lexicon entry.
 const LEXICON_RULE: SnapRule = SnapRule {
     min_similarity: 0.7,
@@ -415,6 +457,19 @@ mod tests {
         );
         assert_eq!(day_of_first_date("٢٠٣٠/١٠/٢"), None);
         assert_eq!(day_of_first_date("٢٠٣٠/١٠"), None);
+    }
+
+    #[test]
+    fn address_words_restore_only_the_fixed_words() {
+        assert_eq!(address_words("٩١ شارء الصناعة"), "٩١ شارع الصناعة");
+        assert_eq!(address_words("غزبة الفزالج"), "عزبة الفزالج");
+        assert_eq!(
+            address_words("١٠٣ ش الستين متفرع هن شارع البحر"),
+            "١٠٣ ش الستين متفرع من شارع البحر"
+        );
+        // A name that looks like a kind of place, past the first word, is kept.
+        assert_eq!(address_words("قرية عزة"), "قرية عزة");
+        assert_eq!(address_words("ش فيصل"), "ش فيصل");
     }
 
     #[test]
