@@ -199,6 +199,27 @@ impl Engine {
         }
     }
 
+    /// One Tesseract line-mode reading of `rect` with `model`, without the second,
+    /// raw-line reading that [`Engine::read_line`] adds for a doubtful Arabic line: for a
+    /// caller that only looks for known words and asks again when they are not there.
+    pub fn read_line_once(
+        &mut self,
+        model: Model,
+        rect: crate::core::layout::PixelRect,
+    ) -> Result<Recognized, EngineError> {
+        let Some(rect) = clip(rect, self.card.width() as i32, self.card.height() as i32) else {
+            return Ok(Recognized::default());
+        };
+        let api = match model {
+            Model::Arabic => &mut self.arabic,
+            Model::Latin => &mut self.latin,
+            Model::Digits => return Ok(self.digits.read_main_run(&self.card, rect)),
+            Model::DigitsTesseract => &mut self.digits_tesseract,
+        };
+        set(api, "tessedit_char_whitelist", "")?;
+        recognize(api, rect, "7")
+    }
+
     /// Reads one rectangle of the current image as a single text line with `model`,
     /// restricted to `whitelist` when one is given.
     pub fn read_line(
