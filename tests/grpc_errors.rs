@@ -140,6 +140,10 @@ async fn unknown_method_is_unimplemented() {
         .await
         .expect_err("no such method");
     assert_eq!(status.code(), Code::Unimplemented);
+    let decoded = decode(&status);
+    assert_eq!(decoded.reason, "NOT_FOUND");
+    assert_eq!(decoded.domain, "idcard.v1");
+    assert!(!decoded.request_id.is_empty());
 }
 
 #[tokio::test]

@@ -178,6 +178,21 @@ impl ApiError {
     }
 }
 
+/// The status for a call to a method this server does not have, with the same details as
+/// every other error. tonic's router answers such calls itself, before any handler; the
+/// request-id layer puts these details on its answer.
+pub fn unknown_method_status(request_id: &str) -> Status {
+    let reason = Reason::NotFound;
+    let mut details = ErrorDetails::new();
+    details.set_error_info(
+        reason.as_str(),
+        super::ERROR_DOMAIN,
+        HashMap::<String, String>::new(),
+    );
+    details.set_request_info(request_id, "");
+    Status::with_error_details(code_for(reason), "no such method on this server", details)
+}
+
 /// The gRPC code for each reason: one exhaustive match, so a new reason must be placed.
 pub fn code_for(reason: Reason) -> Code {
     match reason {
@@ -185,7 +200,9 @@ pub fn code_for(reason: Reason) -> Code {
         Reason::Unauthorized | Reason::KeyExpired => Code::Unauthenticated,
         Reason::NoPermission => Code::PermissionDenied,
         Reason::OutOfQuota | Reason::RateLimitExceeded => Code::ResourceExhausted,
-        Reason::NotFound => Code::NotFound,
+        // The only thing a caller can name that does not exist is a method: gRPC's
+        // code for that is UNIMPLEMENTED.
+        Reason::NotFound => Code::Unimplemented,
         Reason::InternalError => Code::Internal,
     }
 }

@@ -66,14 +66,28 @@ where
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let header = HeaderValue::from_str(&id).expect("ids are printable ASCII");
         request.headers_mut().insert(HEADER, header.clone());
-        request.extensions_mut().insert(RequestId(id));
+        request.extensions_mut().insert(RequestId(id.clone()));
         let future = self.inner.call(request);
         Box::pin(async move {
             let mut response = future.await?;
+            if is_bare_unimplemented(response.headers()) {
+                // tonic's router refused an unknown method with a bare status: give it
+                // the details every other error carries.
+                let status = crate::grpc::error::unknown_method_status(&id);
+                // Only fails for a message that is no header value; ours is ASCII.
+                let _ = status.add_header(response.headers_mut());
+            }
             response.headers_mut().insert(HEADER, header);
             Ok(response)
         })
     }
+}
+
+/// A trailers-only UNIMPLEMENTED answer without `grpc-status-details-bin`: tonic's own
+/// answer to an unknown method (our handlers always attach details).
+fn is_bare_unimplemented(headers: &http::HeaderMap) -> bool {
+    headers.get("grpc-status").map(HeaderValue::as_bytes) == Some(b"12")
+        && !headers.contains_key("grpc-status-details-bin")
 }
 
 #[cfg(test)]
