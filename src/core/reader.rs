@@ -387,6 +387,14 @@ fn id_field(
             }
         }
     }
+    if readings.iter().all(|r| well_formed_id(&r.text).is_none()) {
+        // Only a well-formed number read with every glyph sure counts: each further
+        // reading is one more chance of a lucky check digit.
+        let found = read_nearby_bands(context, spec(specs, "id_number"), rect, |read| {
+            read.confidence >= ROW_ID_MIN_CONFIDENCE && well_formed_id(&read.text).is_some()
+        })?;
+        readings.extend(found);
+    }
     if let Some((id, read)) = readings
         .iter()
         .find_map(|r| well_formed_id(&r.text).map(|id| (id, r)))
@@ -410,6 +418,43 @@ fn id_field(
     }
     let facts = national_id::analyze(&id);
     Ok((Field::new(id, read.confidence * 0.3), facts))
+}
+
+/// A digit line read in another band of rows near its zone, when the line finder took the
+/// wrong one: on a card located loosely, the card's top edge or its shadow is a band of
+/// ink that covers the back's top row better than the digits below it. Each other band
+/// is read with the glyph reader, top first, and the first reading `accept` takes is
+/// returned. (Tried for the issue date too: no dev card gained, so it is not asked.)
+fn read_nearby_bands(
+    context: &mut CardContext<'_>,
+    line: &LineSpec,
+    tried: PixelRect,
+    accept: impl Fn(&Recognized) -> bool,
+) -> Result<Option<Recognized>, CoreError> {
+    let zone = context.alignment.apply(&line.zone);
+    let half = (zone.y1 - zone.y0) / 2.0;
+    let (width, height) = context.ink.dimensions();
+    for centre in context
+        .ink
+        .row_bands((zone.x0, zone.x1), (zone.y0 - 0.04, zone.y1 + 0.06))
+    {
+        let band = Zone {
+            y0: centre - half,
+            y1: centre + half,
+            ..zone
+        };
+        let rect = band.pixels(width, height);
+        // The band the line finder already read.
+        if (rect.1 + rect.3 / 2 - (tried.1 + tried.3 / 2)).abs() < tried.3 / 3 {
+            continue;
+        }
+        let read = context.engine.read_line(Model::Digits, rect, None)?;
+        context.boxes.push((line.name, rect, read.text.clone()));
+        if accept(&read) {
+            return Ok(Some(read));
+        }
+    }
+    Ok(None)
 }
 
 /// The lowest glyph probability at which the row's reading of the ID is considered.
