@@ -257,8 +257,28 @@ fn label_score(engine: &mut Engine, ink: &InkMap, side: Side) -> Result<f32, Cor
     }
     let read = engine.read_line(spec.model, rect, spec.whitelist)?;
     let score = keyword_score(&read.text, keywords).max(quick);
-    if side == Side::Back || score >= MIN_SIDE_SCORE {
+    if score >= MIN_SIDE_SCORE {
         return Ok(score);
+    }
+    if side == Side::Back {
+        // The row of gender, religion and marital status is on every back, in closed
+        // vocabularies: two of the three found there witness a back whose label is
+        // printed in a face Tesseract misreads.
+        let row = &layout::STATUS_ROW;
+        let read = engine.read_line_once(row.model, ink.find_line(&row.zone))?;
+        let found = [
+            vocabulary::GENDERS,
+            vocabulary::RELIGIONS,
+            vocabulary::MARITAL_STATUSES,
+        ]
+        .iter()
+        .filter(|terms| {
+            read.text
+                .split_whitespace()
+                .any(|word| vocabulary::match_term(word, terms).is_some())
+        })
+        .count();
+        return Ok(score.max(found as f32 / 3.0));
     }
     let header = &layout::FRONT_HEADER;
     let rect = ink.find_line(&header.zone);
