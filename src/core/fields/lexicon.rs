@@ -1,10 +1,12 @@
-//! Closed vocabularies a card prints from: job titles, qualifications, districts.
+//! Vocabularies a card prints from: job titles, qualifications, districts (closed), and
+//! common names (open).
 //!
 //! The civil registry prints these from fixed lists, so a reading one or two letters off
 //! an entry is that entry misread. A reading snaps to an entry only when that entry is
 //! clearly the closest; anything else is returned as read, so a title missing from our
-//! lists is never forced onto a neighbour. Names are an open vocabulary and have no
-//! lexicon: snapping a rare name onto a common one would be a silent error.
+//! lists is never forced onto a neighbour. Names are an open vocabulary: the list of
+//! common names only corrects a word Tesseract itself doubts, since snapping a rare name
+//! onto a common one would be a silent error.
 //!
 //! The lists live in `data/lexicon/`, one entry per line (`#` starts a comment).
 
@@ -19,6 +21,11 @@ pub static JOBS: LazyLock<Lexicon> =
 /// Qualifications and study status (the API's `degree`).
 pub static DEGREES: LazyLock<Lexicon> =
     LazyLock::new(|| Lexicon::from_lines(include_str!("../../../data/lexicon/degrees.txt")));
+
+/// Given and family names common on Egyptian cards: an open vocabulary, used only to
+/// correct a name word Tesseract itself doubts (see [`crate::core::fields::parse::name_words`]).
+pub static NAMES: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::from_lines(include_str!("../../../data/lexicon/names.txt")));
 
 /// Districts by governorate, `governorate|district، district، ...`.
 static DISTRICTS: LazyLock<Vec<(String, Lexicon)>> = LazyLock::new(|| {

@@ -310,6 +310,26 @@ pub fn address_words(text: &str) -> String {
     words.join(" ")
 }
 
+/// A name line's words with the words Tesseract doubts (below `doubt`, by the confidence
+/// `confidence_of` gives) and that are no listed name corrected to the listed name that is
+/// clearly closest. A sure word, or a doubtful one near no listed name, is kept as read:
+/// the list is of common names, and a rare name is never forced onto a common one unless
+/// Tesseract itself doubted its reading.
+pub fn name_words(text: &str, confidence_of: impl Fn(&str) -> Option<f32>, doubt: f32) -> String {
+    text.split(' ')
+        .map(|word| {
+            let doubted = confidence_of(word).is_some_and(|c| c < doubt);
+            if !doubted || lexicon::NAMES.contains(word) {
+                return word.to_string();
+            }
+            lexicon::NAMES
+                .snap(word, LEXICON_RULE)
+                .map_or_else(|| word.to_string(), str::to_string)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// How close a profession or district reading must come to a lexicon entry.
 const LEXICON_RULE: SnapRule = SnapRule {
     min_similarity: 0.7,
@@ -470,6 +490,17 @@ mod tests {
         // A name that looks like a kind of place, past the first word, is kept.
         assert_eq!(address_words("قرية عزة"), "قرية عزة");
         assert_eq!(address_words("ش فيصل"), "ش فيصل");
+    }
+
+    #[test]
+    fn only_doubted_name_words_are_corrected() {
+        let doubted = |_: &str| Some(0.3);
+        let sure = |_: &str| Some(0.95);
+        assert_eq!(name_words("شفيق كاملل هنير", doubted, 0.8), "شفيق كامل منير");
+        // Tesseract was sure: kept as read, listed or not.
+        assert_eq!(name_words("شفيق كاملل", sure, 0.8), "شفيق كاملل");
+        // Near no listed name: kept.
+        assert_eq!(name_words("قزقز", doubted, 0.8), "قزقز");
     }
 
     #[test]
