@@ -245,46 +245,70 @@ fn rotation_of(quad: &Quad) -> u32 {
 
 /// How surely the side's printed label is on the card as the engine now holds it.
 fn label_score(engine: &mut Engine, ink: &InkMap, side: Side) -> Result<f32, CoreError> {
-    let (spec, keywords): (&LineSpec, &[&str]) = match side {
+    let (label, keywords): (&LineSpec, &[&str]) = match side {
         Side::Front => (&layout::FRONT_TITLE, &["بطاقة", "تحقيق", "الشخصية"]),
         Side::Back => (&layout::BACK_LABEL, &["البطاقة", "سارية", "حتى"]),
     };
-    let rect = ink.find_line(&spec.zone);
+    let rect = ink.find_line(&label.zone);
     // One pass finds the words on most cards; a second way of reading only when not.
-    let quick = keyword_score(&engine.read_line_once(spec.model, rect)?.text, keywords);
+    let quick = keyword_score(&engine.read_line_once(label.model, rect)?.text, keywords);
     if quick >= MIN_SIDE_SCORE {
         return Ok(quick);
     }
-    let read = engine.read_line(spec.model, rect, spec.whitelist)?;
+    let read = engine.read_line(label.model, rect, label.whitelist)?;
     let score = keyword_score(&read.text, keywords).max(quick);
     if score >= MIN_SIDE_SCORE {
         return Ok(score);
     }
-    if side == Side::Back {
-        // The row of gender, religion and marital status is on every back, in closed
-        // vocabularies: two of the three found there witness a back whose label is
-        // printed in a face Tesseract misreads.
-        let row = &layout::STATUS_ROW;
-        let read = engine.read_line_once(row.model, ink.find_line(&row.zone))?;
-        let found = [
-            vocabulary::GENDERS,
-            vocabulary::RELIGIONS,
-            vocabulary::MARITAL_STATUSES,
-        ]
-        .iter()
-        .filter(|terms| {
-            read.text
-                .split_whitespace()
-                .any(|word| vocabulary::match_term(word, terms).is_some())
-        })
-        .count();
-        return Ok(score.max(found as f32 / 3.0));
+    let score = match side {
+        Side::Back => {
+            // The row of gender, religion and marital status is on every back, in closed
+            // vocabularies: two of the three found there witness a back whose label is
+            // printed in a face Tesseract misreads.
+            let row = &layout::STATUS_ROW;
+            let read = engine.read_line_once(row.model, ink.find_line(&row.zone))?;
+            let found = [
+                vocabulary::GENDERS,
+                vocabulary::RELIGIONS,
+                vocabulary::MARITAL_STATUSES,
+            ]
+            .iter()
+            .filter(|terms| {
+                read.text
+                    .split_whitespace()
+                    .any(|word| vocabulary::match_term(word, terms).is_some())
+            })
+            .count();
+            score.max(found as f32 / 3.0)
+        }
+        Side::Front => {
+            let header = &layout::FRONT_HEADER;
+            let rect = ink.find_line(&header.zone);
+            let read = engine.read_line(header.model, rect, header.whitelist)?;
+            score.max(keyword_score(&read.text, &["جمهورية", "مصر", "العربية"]))
+        }
+    };
+    if score >= MIN_SIDE_SCORE {
+        return Ok(score);
     }
-    let header = &layout::FRONT_HEADER;
-    let rect = ink.find_line(&header.zone);
-    let read = engine.read_line(header.model, rect, header.whitelist)?;
-    Ok(score.max(keyword_score(&read.text, &["جمهورية", "مصر", "العربية"])))
+    // Last, the side's national ID where that side prints it, read by our own digit
+    // reader (which no Arabic face defeats): a number that passes every rule of the ID
+    // is there only on this side, this way up.
+    let specs = match side {
+        Side::Front => layout::FRONT,
+        Side::Back => layout::BACK,
+    };
+    let id_rect = ink.find_line(&spec(specs, "id_number").zone);
+    let id = engine.read_all_digits(id_rect);
+    Ok(if well_formed_id(&id.text).is_some() {
+        score.max(ID_WITNESS_SCORE)
+    } else {
+        score
+    })
 }
+
+/// How surely a well-formed national ID in its place tells the side.
+const ID_WITNESS_SCORE: f32 = 0.9;
 
 /// A near-uniform image (a blank page, a wall) holds no card: refuse it before OCR.
 fn looks_blank(gray: &GrayImage) -> bool {

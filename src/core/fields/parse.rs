@@ -496,7 +496,10 @@ mod tests {
     fn only_doubted_name_words_are_corrected() {
         let doubted = |_: &str| Some(0.3);
         let sure = |_: &str| Some(0.95);
-        assert_eq!(name_words("شفيق كاملل هنير", doubted, 0.8), "شفيق كامل منير");
+        assert_eq!(
+            name_words("شفيق كاملل هنير", doubted, 0.8),
+            "شفيق كامل منير"
+        );
         // Tesseract was sure: kept as read, listed or not.
         assert_eq!(name_words("شفيق كاملل", sure, 0.8), "شفيق كاملل");
         // Near no listed name: kept.
