@@ -541,9 +541,10 @@ fn date_fields(
     let full = |text: &str| parse::date(text, with_day).is_some() && parse::has_shape(text, shape);
     let (zone_read, rect) = read_at(context, spec(specs, name))?;
     let mut readings = vec![zone_read];
-    if !full(&readings[0].text) && name == "expiry_date" {
-        // The zone may cut the date where it meets the words beside it: read the whole
-        // row and take its leftmost date-shaped run.
+    if name == "expiry_date" {
+        // The zone may cut the date where it meets the words beside it, and a digit cut
+        // in half still reads (٧ as ١): the whole row's leftmost date-shaped run, which
+        // sees every digit whole, comes first.
         let row = context
             .ink
             .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
@@ -551,7 +552,7 @@ fn date_fields(
             context
                 .boxes
                 .push((layout::EXPIRY_ROW.name, row, found.text.clone()));
-            readings.push(found);
+            readings.insert(0, found);
         }
     }
     if !readings.iter().any(|r| full(&r.text)) {
