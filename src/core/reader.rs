@@ -541,17 +541,22 @@ fn date_fields(
     let full = |text: &str| parse::date(text, with_day).is_some() && parse::has_shape(text, shape);
     let (zone_read, rect) = read_at(context, spec(specs, name))?;
     let mut readings = vec![zone_read];
-    if name == "expiry_date" {
-        // The zone may cut the date where it meets the words beside it, and a digit cut
-        // in half still reads (٧ as ١): the whole row's leftmost date-shaped run, which
-        // sees every digit whole, comes first.
+    let shared_row = match name {
+        "expiry_date" => Some(&layout::EXPIRY_ROW),
+        "issue_date" => Some(&layout::BACK_ID_ROW),
+        _ => None,
+    };
+    if let Some(shared_row) = shared_row {
+        // The zone may cut the date where it meets its neighbour (the expiry's label, the
+        // issue date's national ID), and a digit cut in half still reads (٧ as ١): the
+        // whole row's leftmost date-shaped run, which sees every digit whole, comes first.
         let row = context
             .ink
-            .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
+            .find_line(&context.alignment.apply(&shared_row.zone));
         if let Some(found) = context.engine.read_shaped(row, shape, LineEnd::Left) {
             context
                 .boxes
-                .push((layout::EXPIRY_ROW.name, row, found.text.clone()));
+                .push((shared_row.name, row, found.text.clone()));
             readings.insert(0, found);
         }
     }
