@@ -728,8 +728,9 @@ fn house_number_candidates(
     line: PixelRect,
     words: &[crate::core::ocr::Word],
 ) -> Vec<PixelRect> {
-    // A narrow mark standing off from the rest at the line's right end is the card's
-    // edge or its shadow, which Tesseract reads as a word of its own: not the first word.
+    // A narrow mark standing off from the rest at the line's right end, or ink that runs
+    // on above and below the line, is the card's edge or its shadow, which Tesseract reads
+    // as a word of its own: not the first word.
     let mut by_right_edge: Vec<&crate::core::ocr::Word> = words.iter().collect();
     by_right_edge.sort_by_key(|w| std::cmp::Reverse(w.rect.0 + w.rect.2));
     let stray = |i: usize| {
@@ -737,7 +738,8 @@ fn house_number_candidates(
         let next_right = by_right_edge
             .get(i + 1)
             .map_or(i32::MIN, |w| w.rect.0 + w.rect.2);
-        width <= line.3 / 2 && left - next_right > line.3 / 2
+        (width <= line.3 / 2 && left - next_right > line.3 / 2)
+            || ink.is_vertical_rule((left, line.1, width, line.3))
     };
     let Some(first) = (0..by_right_edge.len())
         .find(|&i| !stray(i))
