@@ -207,17 +207,7 @@ impl Engine {
         model: Model,
         rect: crate::core::layout::PixelRect,
     ) -> Result<Recognized, EngineError> {
-        let Some(rect) = clip(rect, self.card.width() as i32, self.card.height() as i32) else {
-            return Ok(Recognized::default());
-        };
-        let api = match model {
-            Model::Arabic => &mut self.arabic,
-            Model::Latin => &mut self.latin,
-            Model::Digits => return Ok(self.digits.read_main_run(&self.card, rect)),
-            Model::DigitsTesseract => &mut self.digits_tesseract,
-        };
-        set(api, "tessedit_char_whitelist", "")?;
-        recognize(api, rect, "7")
+        self.read_line_with(model, rect, None, false)
     }
 
     /// Reads one rectangle of the current image as a single text line with `model`,
@@ -227,6 +217,18 @@ impl Engine {
         model: Model,
         rect: crate::core::layout::PixelRect,
         whitelist: Option<&str>,
+    ) -> Result<Recognized, EngineError> {
+        self.read_line_with(model, rect, whitelist, true)
+    }
+
+    /// [`Engine::read_line`], with the raw-line second reading of a doubtful Arabic line
+    /// only when `second_reading` is set.
+    fn read_line_with(
+        &mut self,
+        model: Model,
+        rect: crate::core::layout::PixelRect,
+        whitelist: Option<&str>,
+        second_reading: bool,
     ) -> Result<Recognized, EngineError> {
         // A rectangle outside the image makes leptonica hand Tesseract a null image, which
         // it does not survive: clip to the card, and read nothing from an empty rectangle.
@@ -244,7 +246,10 @@ impl Engine {
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
         // 7 = treat the rectangle as one text line.
         let line = recognize(api, rect, "7")?;
-        if model != Model::Arabic || (!line.text.is_empty() && line.confidence >= LOW_CONFIDENCE) {
+        if !second_reading
+            || model != Model::Arabic
+            || (!line.text.is_empty() && line.confidence >= LOW_CONFIDENCE)
+        {
             return Ok(line);
         }
         // Tesseract's line mode sometimes returns nothing for a short Arabic word far to
