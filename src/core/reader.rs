@@ -490,18 +490,8 @@ fn read_nearby_bands(
     accept: impl Fn(&Recognized) -> bool,
 ) -> Result<Option<Recognized>, CoreError> {
     let zone = context.alignment.apply(&line.zone);
-    let half = (zone.y1 - zone.y0) / 2.0;
-    let (width, height) = context.ink.dimensions();
-    for centre in context
-        .ink
-        .row_bands((zone.x0, zone.x1), (zone.y0 - 0.04, zone.y1 + 0.06))
-    {
-        let band = Zone {
-            y0: centre - half,
-            y1: centre + half,
-            ..zone
-        };
-        let rect = band.pixels(width, height);
+    let half_height = (zone.y1 - zone.y0) / 2.0;
+    for rect in bands_near(&context.ink, &zone, (0.04, 0.06), half_height) {
         // The band the line finder already read.
         if (rect.1 + rect.3 / 2 - (tried.1 + tried.3 / 2)).abs() < tried.3 / 3 {
             continue;
@@ -513,6 +503,25 @@ fn read_nearby_bands(
         }
     }
     Ok(None)
+}
+
+/// A rectangle around each band of ink rows in `zone`'s columns, from `slack.0` above
+/// the zone to `slack.1` below it (card fractions), top first: `half_height` above and
+/// below the band's centre, across the zone's width. Where a line may sit when the line
+/// finder took a neighbouring band (the card's edge or its shadow) instead.
+fn bands_near(ink: &InkMap, zone: &Zone, slack: (f32, f32), half_height: f32) -> Vec<PixelRect> {
+    let (width, height) = ink.dimensions();
+    ink.row_bands((zone.x0, zone.x1), (zone.y0 - slack.0, zone.y1 + slack.1))
+        .into_iter()
+        .map(|centre| {
+            Zone {
+                y0: centre - half_height,
+                y1: centre + half_height,
+                ..*zone
+            }
+            .pixels(width, height)
+        })
+        .collect()
 }
 
 /// The lowest glyph probability at which the row's reading of the ID is considered.
@@ -815,18 +824,7 @@ fn serial_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         return Ok(Field::new(serial, read.confidence));
     }
     let zone = context.alignment.apply(&spec.zone);
-    let half_height = SERIAL_LINE_HEIGHT / 2.0;
-    for centre in context
-        .ink
-        .row_bands((zone.x0, zone.x1), (zone.y0 - 0.03, zone.y1 + 0.03))
-    {
-        let band = Zone {
-            y0: centre - half_height,
-            y1: centre + half_height,
-            ..zone
-        };
-        let (width, height) = context.ink.dimensions();
-        let rect = band.pixels(width, height);
+    for rect in bands_near(&context.ink, &zone, (0.03, 0.03), SERIAL_LINE_HEIGHT / 2.0) {
         let read = context.engine.read_line(spec.model, rect, spec.whitelist)?;
         context
             .boxes
