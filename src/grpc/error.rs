@@ -161,13 +161,7 @@ impl ApiError {
     /// errors `BadRequest`, for rate limits `RetryInfo`, for quotas `QuotaFailure`.
     pub fn to_status(&self, request_id: &str) -> Status {
         let reason = self.reason();
-        let mut details = ErrorDetails::new();
-        details.set_error_info(
-            reason.as_str(),
-            super::ERROR_DOMAIN,
-            HashMap::<String, String>::new(),
-        );
-        details.set_request_info(request_id, "");
+        let mut details = common_details(reason, request_id);
         if let Some((field, why)) = self.violation() {
             details.add_bad_request_violation(field, why);
         }
@@ -178,11 +172,9 @@ impl ApiError {
     }
 }
 
-/// The status for a call to a method this server does not have, with the same details as
-/// every other error. tonic's router answers such calls itself, before any handler; the
-/// request-id layer puts these details on its answer.
-pub fn unknown_method_status(request_id: &str) -> Status {
-    let reason = Reason::NotFound;
+/// The details every error carries: `ErrorInfo` (the reason, our domain) and
+/// `RequestInfo` (the request id).
+fn common_details(reason: Reason, request_id: &str) -> ErrorDetails {
     let mut details = ErrorDetails::new();
     details.set_error_info(
         reason.as_str(),
@@ -190,6 +182,15 @@ pub fn unknown_method_status(request_id: &str) -> Status {
         HashMap::<String, String>::new(),
     );
     details.set_request_info(request_id, "");
+    details
+}
+
+/// The status for a call to a method this server does not have, with the same details as
+/// every other error. tonic's router answers such calls itself, before any handler; the
+/// request-id layer puts these details on its answer.
+pub fn unknown_method_status(request_id: &str) -> Status {
+    let reason = Reason::NotFound;
+    let details = common_details(reason, request_id);
     Status::with_error_details(code_for(reason), "no such method on this server", details)
 }
 
