@@ -246,15 +246,21 @@ fn bright_mask(small: &GrayImage) -> GrayImage {
     imageproc::morphology::close(&mask, Norm::LInf, 6)
 }
 
-/// The standard deviation of the frame's outer band, in gray levels.
-fn border_spread(small: &GrayImage) -> f64 {
-    let (w, h) = small.dimensions();
+/// The gray values of the frame's outer band: a fiftieth of the shorter side (at least 2
+/// pixels) along each edge.
+fn border_pixels(image: &GrayImage) -> Vec<u8> {
+    let (w, h) = image.dimensions();
     let band = (w.min(h) / 50).max(2);
-    let values: Vec<f64> = small
+    image
         .enumerate_pixels()
         .filter(|(x, y, _)| *x < band || *y < band || *x >= w - band || *y >= h - band)
-        .map(|(_, _, p)| f64::from(p[0]))
-        .collect();
+        .map(|(_, _, p)| p[0])
+        .collect()
+}
+
+/// The standard deviation of the frame's outer band, in gray levels.
+fn border_spread(small: &GrayImage) -> f64 {
+    let values: Vec<f64> = border_pixels(small).into_iter().map(f64::from).collect();
     let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
     (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len().max(1) as f64).sqrt()
 }
@@ -270,12 +276,7 @@ fn unlike_border_mask(unlike: &GrayImage) -> GrayImage {
 fn unlike_border_raw(small: &GrayImage) -> GrayImage {
     let blurred = imageproc::filter::gaussian_blur_f32(small, 1.5);
     let (w, h) = blurred.dimensions();
-    let band = (w.min(h) / 50).max(2);
-    let mut border: Vec<u8> = blurred
-        .enumerate_pixels()
-        .filter(|(x, y, _)| *x < band || *y < band || *x >= w - band || *y >= h - band)
-        .map(|(_, _, p)| p[0])
-        .collect();
+    let mut border = border_pixels(&blurred);
     border.sort_unstable();
     let reference = i16::from(border[border.len() / 2]);
     GrayImage::from_fn(w, h, |x, y| {
@@ -476,13 +477,7 @@ fn tight_scan(small: &GrayImage, unlike: &GrayImage) -> bool {
 /// Whether the frame's border is mostly one colour, a page's (a scanner's dark edge along
 /// one side of the page is allowed).
 fn mostly_uniform_border(small: &GrayImage) -> bool {
-    let (w, h) = small.dimensions();
-    let band = (w.min(h) / 50).max(2);
-    let mut border: Vec<u8> = small
-        .enumerate_pixels()
-        .filter(|(x, y, _)| *x < band || *y < band || *x >= w - band || *y >= h - band)
-        .map(|(_, _, p)| p[0])
-        .collect();
+    let mut border = border_pixels(small);
     border.sort_unstable();
     let median = i16::from(border[border.len() / 2]);
     let near = border
