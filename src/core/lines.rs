@@ -201,15 +201,10 @@ impl InkMap {
             .map(|x| x as f32 / w)
     }
 
-    /// The words of a line, left to right: runs of inked columns separated by a word gap
-    /// (a fifth of the line rectangle, which is about twice the text height), each padded
-    /// a little.
-    pub fn words(&self, line: PixelRect) -> Vec<PixelRect> {
-        self.words_split_by(line, 5)
-    }
-
-    /// Like [`InkMap::words`], with a word gap of `1 / divisor` of the line rectangle's
-    /// height: a larger divisor splits at narrower spaces (and inside some words).
+    /// The words of a line, left to right: runs of inked columns separated by a gap of at
+    /// least `1 / divisor` of the line rectangle's height (5: a word gap, the rectangle
+    /// being about twice the text height; a larger divisor splits at narrower spaces, and
+    /// inside some words), each padded a little.
     pub fn words_split_by(&self, line: PixelRect, divisor: i32) -> Vec<PixelRect> {
         let (left, top, width, height) = line;
         let (x0, x1) = (
@@ -263,12 +258,6 @@ impl InkMap {
             .count();
         inked as f32 >= 0.95 * (y1 - y0) as f32
     }
-
-    /// The rightmost word of a line. An Arabic line starts at its right end, so this is
-    /// the first word, where an address prints its house number.
-    pub fn rightmost_word(&self, line: PixelRect) -> Option<PixelRect> {
-        self.words(line).pop()
-    }
 }
 
 #[cfg(test)]
@@ -305,7 +294,7 @@ mod tests {
     }
 
     #[test]
-    fn finds_the_rightmost_word() {
+    fn splits_a_line_into_words_at_word_gaps() {
         // Two words: columns 100..300 and 360..420, a 60 px gap between them.
         let card = GrayImage::from_fn(1000, 631, |x, y| {
             let inked = (100..300).contains(&x) || (360..420).contains(&x);
@@ -316,7 +305,9 @@ mod tests {
             }])
         });
         let map = InkMap::new(&card);
-        let (left, _, width, _) = map.rightmost_word((50, 190, 450, 50)).unwrap();
+        let words = map.words_split_by((50, 190, 450, 50), 5);
+        assert_eq!(words.len(), 2, "{words:?}");
+        let (left, _, width, _) = words[1];
         assert!((350..=360).contains(&left), "left {left}");
         assert!(
             (420..=430).contains(&(left + width)),

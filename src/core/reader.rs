@@ -730,8 +730,8 @@ const TESSERACT_NUMBER_CONFIDENCE: f32 = 0.85;
 /// Where an address line's house number may stand, surest first. Tesseract finds the
 /// line's words but may drop a number it cannot read, or box it short of its last digit:
 /// so first any ink right of Tesseract's first (rightmost) word, then that word a little
-/// wider, then that word widened to the ink it touches. The card's edge, caught when a photo's card was located
-/// loosely, is no word.
+/// wider, then that word widened to the ink it touches. The card's edge, caught when a
+/// photo's card was located loosely, is no word.
 fn house_number_candidates(
     ink: &InkMap,
     line: PixelRect,
