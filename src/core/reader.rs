@@ -410,8 +410,11 @@ fn id_field(
     // Readings in order of trust, the card's rules deciding between them: the glyph
     // reader first; when its number is not a well-formed ID, Tesseract's reading of the
     // same line; then, where a neighbour shares the row, the row's rightmost 14 digits.
+    // Whether no reading so far holds a well-formed ID: each fallback asks only then.
+    let unresolved =
+        |readings: &[Recognized]| readings.iter().all(|r| well_formed_id(&r.text).is_none());
     let mut readings = vec![zone_read];
-    if well_formed_id(&readings[0].text).is_none() {
+    if unresolved(&readings) {
         // A wide gap inside the number (a spaced font, a blur) splits it into runs, of
         // which the zone reading keeps the longest: read every glyph and join them.
         let every = context.engine.read_all_digits(rect);
@@ -420,7 +423,7 @@ fn id_field(
             .push(("id_number (all glyphs)", rect, every.text.clone()));
         readings.push(every);
     }
-    if readings.iter().all(|r| well_formed_id(&r.text).is_none()) {
+    if unresolved(&readings) {
         // Uneven light fades part of the number below the line's one threshold.
         let evened = context.engine.read_digits_evened(rect);
         context
@@ -428,10 +431,10 @@ fn id_field(
             .push(("id_number (evened)", rect, evened.text.clone()));
         readings.push(evened);
     }
-    if readings.iter().all(|r| well_formed_id(&r.text).is_none()) {
+    if unresolved(&readings) {
         readings.push(second_opinion(context, "id_number (tesseract)", rect)?);
     }
-    if let Some(row) = row.filter(|_| readings.iter().all(|r| well_formed_id(&r.text).is_none())) {
+    if let Some(row) = row.filter(|_| unresolved(&readings)) {
         let row_rect = context.ink.find_line(&context.alignment.apply(&row.zone));
         if let Some(found) = context
             .engine
@@ -445,7 +448,7 @@ fn id_field(
             }
         }
     }
-    if readings.iter().all(|r| well_formed_id(&r.text).is_none()) {
+    if unresolved(&readings) {
         // Only a well-formed number read with every glyph sure counts: each further
         // reading is one more chance of a lucky check digit.
         let found = read_nearby_bands(context, spec(specs, "id_number"), rect, |read| {
