@@ -98,6 +98,7 @@ impl InkMap {
                 _ => bands.push((i, i, value)),
             }
         }
+        let bands = split_joined(bands, &profile, (MAX_LINE_HEIGHT * h) as usize);
         // The band that best covers the nominal zone, weighted by its ink.
         let best = bands
             .iter()
@@ -143,6 +144,46 @@ impl InkMap {
             (bottom - top).max(1) as i32,
         )
     }
+}
+
+/// The tallest band of rows one printed line gives, as a fraction of the card's height:
+/// the card's largest text (the national ID) with its ascenders and descenders.
+const MAX_LINE_HEIGHT: f32 = 0.09;
+
+/// Below this share of its band's peak, a row between two lines is their gap.
+const GAP_SHARE: f32 = 0.3;
+
+/// Two lines printed close together join into one band across a gap that a descender
+/// and the next line's ascenders bridge. A band taller than any line is cut at its
+/// faintest row in its middle half, when that row holds little ink beside the band's peak;
+/// each part is cut again while it is still too tall.
+fn split_joined(
+    bands: Vec<(usize, usize, f32)>,
+    profile: &[f32],
+    max_height: usize,
+) -> Vec<(usize, usize, f32)> {
+    let mass = |start: usize, end: usize| profile[start..=end].iter().sum::<f32>();
+    let mut pending = bands;
+    let mut out = Vec::new();
+    while let Some((start, end, band_mass)) = pending.pop() {
+        let height = end - start + 1;
+        if height <= max_height.max(8) {
+            out.push((start, end, band_mass));
+            continue;
+        }
+        let peak = profile[start..=end].iter().copied().fold(0.0, f32::max);
+        let (lo, hi) = (start + height / 4, end - height / 4);
+        let faintest = (lo..=hi).min_by(|&a, &b| profile[a].total_cmp(&profile[b]));
+        match faintest {
+            Some(cut) if profile[cut] < GAP_SHARE * peak => {
+                pending.push((start, cut - 1, mass(start, cut - 1)));
+                pending.push((cut + 1, end, mass(cut + 1, end)));
+            }
+            _ => out.push((start, end, band_mass)),
+        }
+    }
+    out.sort_by_key(|band| band.0);
+    out
 }
 
 impl InkMap {
@@ -291,6 +332,30 @@ mod tests {
             "bottom {}",
             top + height
         );
+    }
+
+    #[test]
+    fn separates_two_lines_joined_by_a_thin_bridge() {
+        // Two lines, rows 200..240 and 244..284, a tall letter every 100 columns bridging
+        // the gap between them; the zone asks for the lower one.
+        let card = GrayImage::from_fn(1000, 631, |x, y| {
+            let body = ((200..240).contains(&y) || (244..284).contains(&y)) && x % 7 < 3;
+            let bridge = (238..246).contains(&y) && x % 100 < 3;
+            let inked = (400..900).contains(&x) && (body || bridge);
+            Luma([if inked { 20 } else { 235 }])
+        });
+        let map = InkMap::new(&card);
+        let zone = Zone {
+            x0: 0.4,
+            x1: 0.95,
+            y0: 245.0 / 631.0,
+            y1: 300.0 / 631.0,
+        };
+        let (_, top, _, height) = map.find_line(&zone);
+        // Unsplit, the band would start at the upper line's top (200) and grow above it;
+        // split, only the usual margin above the lower line reaches into the gap.
+        assert!(top >= 225, "top {top} takes in the upper line");
+        assert!(top + height >= 284, "bottom {}", top + height);
     }
 
     #[test]
