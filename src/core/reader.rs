@@ -393,9 +393,16 @@ fn name_field(
             .find(|w| parse::arabic_text(&w.text) == word)
             .map(|w| w.confidence)
     };
+    // The line's confidence is the median of the words kept: a stray mark read as a digit
+    // or a lone letter (dropped above), or one word Tesseract scores 0 for a mark touching
+    // it, would otherwise sink a well-read name below the floors that decide, for
+    // instance, whether a husband's name is printed at all.
+    let mut kept: Vec<f32> = text.split(' ').filter_map(confidence_of).collect();
+    kept.sort_by(f32::total_cmp);
+    let confidence = kept.get(kept.len() / 2).copied().unwrap_or(read.confidence);
     Ok(Field::new(
         parse::name_words(&text, confidence_of, NAME_DOUBT),
-        read.confidence,
+        confidence,
     ))
 }
 
@@ -572,6 +579,9 @@ fn date_fields(
             readings.insert(0, found);
         }
     }
+    if name == "expiry_date" && !readings.iter().any(|r| full(&r.text)) {
+        readings.extend(expiry_left_of_label(context, shape)?);
+    }
     if !readings.iter().any(|r| full(&r.text)) {
         // The glyph reader has no good date: ask the Tesseract digit model.
         readings.push(second_opinion(context, "date (tesseract)", rect)?);
@@ -667,7 +677,7 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         let rest_rect = (left, top, (word.0 - left).max(1), height);
         // The rest is read again without the number, which the Arabic model misreads
         // and which unsettles its reading of the first word.
-        let rest = context.engine.read_line(Model::Arabic, rest_rect, None)?;
+        let rest = context.engine.read_line(spec.model, rest_rect, None)?;
         context
             .boxes
             .push(("address_number", word, number.text.clone()));
@@ -801,6 +811,44 @@ fn span(rects: &[PixelRect], line: PixelRect) -> Option<PixelRect> {
     let left = rects.iter().map(|r| r.0).min()?;
     let right = rects.iter().map(|r| r.0 + r.2).max()?;
     Some((left, line.1, right - left, line.3))
+}
+
+/// The expiry date read between the row's left end and its label, found by Tesseract's
+/// word boxes. Where no wide gap parts the date from "البطاقة سارية حتى" (a small face, a
+/// blur), the glyph reader reads the label's letters as digits that join the date; and a
+/// short label leaves the date right of its nominal zone.
+fn expiry_left_of_label(
+    context: &mut CardContext<'_>,
+    shape: &str,
+) -> Result<Option<Recognized>, CoreError> {
+    let row = context
+        .ink
+        .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
+    let label = context.engine.read_line_once(Model::Arabic, row)?;
+    let label_left = label
+        .words
+        .iter()
+        .filter(|word| keyword_score(&word.text, &["البطاقة", "سارية", "حتى"]) * 3.0 >= 0.7)
+        .map(|word| word.rect.0)
+        .min();
+    let Some(label_left) = label_left else {
+        return Ok(None);
+    };
+    // A few pixels short of the label, so none of its ink is read as a digit.
+    let width = label_left - row.0 - 4;
+    if width < row.3 {
+        return Ok(None);
+    }
+    let rect = (row.0, row.1, width, row.3);
+    if let Some(found) = context.engine.read_shaped(rect, shape, LineEnd::Right) {
+        context
+            .boxes
+            .push(("expiry (left of label)", rect, found.text.clone()));
+        return Ok(Some(found));
+    }
+    // The glyph reader lost a glyph (a small zero in a blur): the Tesseract digit model
+    // reads the same bounded rectangle.
+    second_opinion(context, "expiry (left of label, tesseract)", rect).map(Some)
 }
 
 /// The day of the expiry date, read from the whole expiry row glyph by glyph, when the
@@ -988,16 +1036,31 @@ fn read_back(
         }
     }
     let husband = name_field(context, specs, "husband_name")?;
-    // Only married women's cards print a husband's name. Elsewhere the zone holds the
-    // background, or the line finder reaches the expiry label below: neither is a name.
-    let is_label = keyword_score(&husband.value, &["البطاقة", "سارية", "حتى"]) >= 0.5;
+    // Only married women's cards print a husband's name (card-layout.md); an unread
+    // status leaves the question open. Elsewhere the zone holds the background, or the
+    // line finder reaches the expiry label below or the status row above: none is a name.
+    let status_words = husband
+        .value
+        .split(' ')
+        .filter(|word| {
+            [
+                vocabulary::GENDERS,
+                vocabulary::RELIGIONS,
+                vocabulary::MARITAL_STATUSES,
+            ]
+            .iter()
+            .any(|terms| vocabulary::match_term(word, terms).is_some())
+        })
+        .count();
+    let is_label =
+        keyword_score(&husband.value, &["البطاقة", "سارية", "حتى"]) >= 0.5 || status_words >= 2;
     let plausible = husband.value.split(' ').count() >= 2 && husband.confidence >= 0.5;
-    let husband_name =
-        if gender_en.value != "M" && marriage_en.value != "unmarried" && plausible && !is_label {
-            husband
-        } else {
-            Field::default()
-        };
+    let may_be_married = matches!(marriage_en.value.as_str(), "married" | "");
+    let husband_name = if gender_en.value != "M" && may_be_married && plausible && !is_label {
+        husband
+    } else {
+        Field::default()
+    };
     let back = BackFields {
         id_number,
         issue_date,
