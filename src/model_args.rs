@@ -29,6 +29,13 @@ pub struct ModelArgs {
         default_value = "models/idcard_digits.traineddata"
     )]
     pub tesseract_digits_model: PathBuf,
+    /// The project's Arabic model for the card's word lines (names, address, professions).
+    #[arg(
+        long,
+        env = "IDCARD_WORDS_MODEL",
+        default_value = "models/idcard_ara.traineddata"
+    )]
+    pub words_model: PathBuf,
 }
 
 impl ModelArgs {
@@ -38,6 +45,7 @@ impl ModelArgs {
             tessdata_dir: self.tessdata_dir.clone(),
             digits_model: self.digits_model.clone(),
             tesseract_digits_model: self.tesseract_digits_model.clone(),
+            words_model: self.words_model.clone(),
         }
     }
 }

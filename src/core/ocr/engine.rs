@@ -14,8 +14,13 @@ use crate::core::glyphs::{DigitReader, LineEnd};
 /// Which trained model reads a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Model {
-    /// Stock `ara` (Debian's tesseract-ocr-ara): the Arabic words.
+    /// Stock `ara` (Debian's tesseract-ocr-ara): the card's printed labels and the status
+    /// row's closed vocabularies.
     Arabic,
+    /// The project's `ara` fine-tuned on the card's word lines
+    /// (`models/idcard_ara.traineddata`, training/train-arabic.sh): names, address,
+    /// region, professions.
+    Words,
     /// Stock `eng`: the Latin card serial.
     Latin,
     /// The project's own glyph reader (`models/idcard_glyphs.bin`, see
@@ -35,6 +40,8 @@ pub struct ModelPaths {
     pub digits_model: PathBuf,
     /// The project's Tesseract digit model, `idcard_digits.traineddata`.
     pub tesseract_digits_model: PathBuf,
+    /// The project's Arabic word model, `idcard_ara.traineddata`.
+    pub words_model: PathBuf,
 }
 
 impl ModelPaths {
@@ -44,6 +51,7 @@ impl ModelPaths {
             tessdata_dir: PathBuf::from("/usr/share/tesseract-ocr/5/tessdata"),
             digits_model: project_root.join("models/idcard_glyphs.bin"),
             tesseract_digits_model: project_root.join("models/idcard_digits.traineddata"),
+            words_model: project_root.join("models/idcard_ara.traineddata"),
         }
     }
 
@@ -54,6 +62,7 @@ impl ModelPaths {
             self.tessdata_dir.join("eng.traineddata"),
             self.digits_model.clone(),
             self.tesseract_digits_model.clone(),
+            self.words_model.clone(),
         ] {
             if !file.is_file() {
                 return Err(EngineError::MissingModel(file));
@@ -95,6 +104,7 @@ pub struct Recognized {
 /// read. `Send`, not `Sync`: one thread at a time.
 pub struct Engine {
     arabic: TessApi,
+    words: TessApi,
     latin: TessApi,
     digits: DigitReader,
     digits_tesseract: TessApi,
@@ -121,26 +131,27 @@ impl Engine {
         };
         let digits = DigitReader::load(&paths.digits_model)
             .map_err(|e| EngineError::DigitModel(paths.digits_model.clone(), e.to_string()))?;
-        let tess_digits = &paths.tesseract_digits_model;
-        let tess_digits_dir = tess_digits.parent().unwrap_or(Path::new("."));
-        let tess_digits_lang =
-            tess_digits
+        // A model of the project's own is a file: Tesseract wants its directory and name.
+        let load_file = |model: Model, file: &Path| {
+            let dir = file.parent().unwrap_or(Path::new("."));
+            let lang = file
                 .file_stem()
                 .and_then(|s| s.to_str())
-                .ok_or(EngineError::Init(
-                    Model::DigitsTesseract,
-                    tess_digits.clone(),
-                ))?;
+                .ok_or(EngineError::Init(model, file.to_path_buf()))?;
+            load(model, dir, lang)
+        };
         let mut engine = Self {
             arabic: load(Model::Arabic, &paths.tessdata_dir, "ara")?,
+            words: load_file(Model::Words, &paths.words_model)?,
             latin: load(Model::Latin, &paths.tessdata_dir, "eng")?,
             digits,
-            digits_tesseract: load(Model::DigitsTesseract, tess_digits_dir, tess_digits_lang)?,
+            digits_tesseract: load_file(Model::DigitsTesseract, &paths.tesseract_digits_model)?,
             card: GrayImage::new(1, 1),
         };
         // Keep Tesseract from writing debug files or chatter to stderr.
         for api in [
             &mut engine.arabic,
+            &mut engine.words,
             &mut engine.latin,
             &mut engine.digits_tesseract,
         ] {
@@ -156,6 +167,7 @@ impl Engine {
         self.card.clone_from(image);
         for api in [
             &mut self.arabic,
+            &mut self.words,
             &mut self.latin,
             &mut self.digits_tesseract,
         ] {
@@ -237,6 +249,7 @@ impl Engine {
         };
         let api = match model {
             Model::Arabic => &mut self.arabic,
+            Model::Words => &mut self.words,
             Model::Latin => &mut self.latin,
             // The longest run between wide gaps: an ID or a date holds no space, and the
             // glyphs a search zone catches from a neighbour stand apart.
@@ -247,7 +260,7 @@ impl Engine {
         // 7 = treat the rectangle as one text line.
         let line = recognize(api, rect, "7")?;
         if !second_reading
-            || model != Model::Arabic
+            || !matches!(model, Model::Arabic | Model::Words)
             || (!line.text.is_empty() && line.confidence >= LOW_CONFIDENCE)
         {
             return Ok(line);

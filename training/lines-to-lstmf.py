@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Packs line crops (examples/dump_lines.rs) into Tesseract .lstmf training files.
+
+    training/lines-to-lstmf.py LINES_DIR OUT_DIR [--keep FIELD,...] [--max-cer X] [--chunk N]
+
+Reads LINES_DIR/lines.tsv (file, field, printed text, stock reading, font), writes multi-page TIFF
+chunks of N lines with one WordStr box per page, turns each into an .lstmf with
+`tesseract CHUNK CHUNK --psm 13 lstm.train`, and lists them in OUT_DIR/list.txt.
+
+The label is the text in visual order, left to right as the pixels run: Tesseract's trainer
+aligns the label with the image from the left and applies no bidi itself (lstmtrainer.cpp;
+a probe of the stock model on logical-order labels gave a far higher error). Arabic-Indic
+digit runs stay left to right inside the right-to-left line.
+
+With --tight, each line's box is the text line Tesseract itself finds in the crop (stock
+ara, page segmentation mode 7), not the whole crop: in line mode the recognizer is shown
+that tight line, while in raw-line mode (13) it is shown the whole rectangle. Training on
+both kinds keeps blank background at the ends from being read as letters.
+
+A crop whose stock reading is further than --max-cer (character error rate) from the
+printed text is most likely a line the reader placed wrong; it is left out, since its label
+would teach the model a wrong text.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import unicodedata
+
+from PIL import Image
+
+
+ARABIC_INDIC_TO_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
+def visual_order(text):
+    """The right-to-left line laid out left to right, digit runs kept in their order."""
+    reversed_text = text[::-1]
+    out, run = [], []
+    for ch in reversed_text:
+        if unicodedata.category(ch) == "Nd" or (run and ch in "/.,:"):
+            run.append(ch)
+            continue
+        if run:
+            out.extend(_close_run(run))
+            run = []
+        out.append(ch)
+    if run:
+        out.extend(_close_run(run))
+    return "".join(out)
+
+
+def _close_run(run):
+    # A separator caught at the run's end belongs outside it.
+    tail = []
+    while run and unicodedata.category(run[-1]) != "Nd":
+        tail.append(run.pop())
+    return run[::-1] + tail
+
+
+def tight_boxes(base, pages, texts, logical):
+    """WordStr boxes around the line stock Tesseract finds on each page (none: the page)."""
+    subprocess.run(
+        ["tesseract", base + ".tif", base + ".lines", "--psm", "7", "-l", "ara", "tsv"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    found = {}
+    for row in open(base + ".lines.tsv", encoding="utf-8"):
+        cols = row.rstrip("\n").split("\t")
+        if cols[0] != "4":
+            continue
+        page, left, top, width, height = (int(c) for c in cols[1:2] + cols[6:10])
+        x0, y0, x1, y1 = found.get(page - 1, (left, top, left + width, top + height))
+        found[page - 1] = (min(x0, left), min(y0, top), max(x1, left + width),
+                           max(y1, top + height))
+    boxes = []
+    for page, (image, text) in enumerate(zip(pages, texts)):
+        image_width, image_height = image.size
+        # Every page needs a box, or lstm.train stops: no line found, the whole page.
+        x0, y0, x1, y1 = found.get(page, (0, 0, image_width, image_height))
+        text = text.translate(ARABIC_INDIC_TO_ASCII)
+        label = text if logical else visual_order(text)
+        # Box files count y from the bottom.
+        boxes.append(f"WordStr {x0} {image_height - y1} {x1} {image_height - y0} {page} #{label}")
+        boxes.append(f"\t {x1} {image_height - y1} {x1 + 1} {image_height - y0} {page}")
+    return boxes
+
+
+def cer(truth, read):
+    """Levenshtein distance over the truth's length."""
+    if not truth:
+        return 0.0 if not read else 1.0
+    previous = list(range(len(read) + 1))
+    for i, a in enumerate(truth, 1):
+        current = [i]
+        for j, b in enumerate(read, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1] / len(truth)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("lines")
+    parser.add_argument("out")
+    parser.add_argument("--keep", default="")
+    parser.add_argument("--max-cer", type=float, default=0.6)
+    parser.add_argument("--chunk", type=int, default=100)
+    parser.add_argument("--logical", action="store_true", help="labels in logical order (probe)")
+    parser.add_argument("--tight", action="store_true", help="box = the line Tesseract finds")
+    parser.add_argument("--families", default="", help="only lines in these font families")
+    parser.add_argument("--not-families", default="", help="no lines in these font families")
+    args = parser.parse_args()
+    keep = set(filter(None, args.keep.split(",")))
+    only = [f for f in args.families.split(",") if f]
+    never = [f for f in args.not_families.split(",") if f]
+    os.makedirs(args.out, exist_ok=True)
+    rows = []
+    for row in open(os.path.join(args.lines, "lines.tsv"), encoding="utf-8"):
+        name, field, text, read, font = (row.rstrip("\n").split("\t") + [""] * 5)[:5]
+        if keep and field not in keep:
+            continue
+        if only and not any(font.startswith(f + " (") for f in only):
+            continue
+        if any(font.startswith(f + " (") for f in never):
+            continue
+        if cer(text, read) > args.max_cer:
+            continue
+        rows.append((name, text))
+    print(f"{len(rows)} lines kept", file=sys.stderr)
+    listed = []
+    for start in range(0, len(rows), args.chunk):
+        base = os.path.join(args.out, f"chunk{start // args.chunk:04d}")
+        pages, boxes = [], []
+        for page, (name, text) in enumerate(rows[start:start + args.chunk]):
+            image = Image.open(os.path.join(args.lines, name)).convert("L")
+            width, height = image.size
+            # Stock ara's character set holds ASCII digits but only two Arabic-Indic ones:
+            # a house number is labelled in ASCII (the reader reads it with its digit models).
+            text = text.translate(ARABIC_INDIC_TO_ASCII)
+            label = text if args.logical else visual_order(text)
+            boxes.append(f"WordStr 0 0 {width} {height} {page} #{label}")
+            boxes.append(f"\t {width} 0 {width + 1} 1 {page}")
+            pages.append(image)
+        pages[0].save(base + ".tif", save_all=True, append_images=pages[1:], compression="tiff_lzw")
+        if args.tight:
+            boxes = tight_boxes(base, pages, [text for _, text in rows[start:start + args.chunk]],
+                                args.logical)
+        with open(base + ".box", "w", encoding="utf-8") as f:
+            f.write("\n".join(boxes) + "\n")
+        subprocess.run(
+            ["tesseract", base + ".tif", base, "--psm", "13", "lstm.train"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        listed.append(base + ".lstmf")
+    with open(os.path.join(args.out, "list.txt"), "w") as f:
+        f.write("\n".join(listed) + "\n")
+
+
+if __name__ == "__main__":
+    main()
