@@ -243,11 +243,30 @@ fn rotation_of(quad: &Quad) -> u32 {
     (360 - quarter * 90) % 360
 }
 
+/// The words of the back's "البطاقة سارية حتى" (card valid until), beside the expiry date.
+const BACK_LABEL_WORDS: &[&str] = &["البطاقة", "سارية", "حتى"];
+
+/// How many of the status row's three vocabularies (gender, religion, marital status)
+/// have a word in `text`.
+fn status_vocabularies_in(text: &str) -> usize {
+    [
+        vocabulary::GENDERS,
+        vocabulary::RELIGIONS,
+        vocabulary::MARITAL_STATUSES,
+    ]
+    .iter()
+    .filter(|terms| {
+        text.split_whitespace()
+            .any(|word| vocabulary::match_term(word, terms).is_some())
+    })
+    .count()
+}
+
 /// How surely the side's printed label is on the card as the engine now holds it.
 fn label_score(engine: &mut Engine, ink: &InkMap, side: Side) -> Result<f32, CoreError> {
     let (label, keywords): (&LineSpec, &[&str]) = match side {
         Side::Front => (&layout::FRONT_TITLE, &["بطاقة", "تحقيق", "الشخصية"]),
-        Side::Back => (&layout::BACK_LABEL, &["البطاقة", "سارية", "حتى"]),
+        Side::Back => (&layout::BACK_LABEL, BACK_LABEL_WORDS),
     };
     let rect = ink.find_line(&label.zone);
     // One pass finds the words on most cards; a second way of reading only when not.
@@ -267,19 +286,7 @@ fn label_score(engine: &mut Engine, ink: &InkMap, side: Side) -> Result<f32, Cor
             // printed in a face Tesseract misreads.
             let row = &layout::STATUS_ROW;
             let read = engine.read_line_once(row.model, ink.find_line(&row.zone))?;
-            let found = [
-                vocabulary::GENDERS,
-                vocabulary::RELIGIONS,
-                vocabulary::MARITAL_STATUSES,
-            ]
-            .iter()
-            .filter(|terms| {
-                read.text
-                    .split_whitespace()
-                    .any(|word| vocabulary::match_term(word, terms).is_some())
-            })
-            .count();
-            score.max(found as f32 / 3.0)
+            score.max(status_vocabularies_in(&read.text) as f32 / 3.0)
         }
         Side::Front => {
             let header = &layout::FRONT_HEADER;
@@ -565,22 +572,25 @@ fn date_fields(
         "issue_date" => Some(&layout::BACK_ID_ROW),
         _ => None,
     };
-    if let Some(shared_row) = shared_row {
+    let row = shared_row.map(|shared_row| {
+        let rect = context
+            .ink
+            .find_line(&context.alignment.apply(&shared_row.zone));
+        (shared_row.name, rect)
+    });
+    if let Some((row_name, row)) = row {
         // The zone may cut the date where it meets its neighbour (the expiry's label, the
         // issue date's national ID), and a digit cut in half still reads (٧ as ١): the
         // whole row's leftmost date-shaped run, which sees every digit whole, comes first.
-        let row = context
-            .ink
-            .find_line(&context.alignment.apply(&shared_row.zone));
         if let Some(found) = context.engine.read_shaped(row, shape, LineEnd::Left) {
-            context
-                .boxes
-                .push((shared_row.name, row, found.text.clone()));
+            context.boxes.push((row_name, row, found.text.clone()));
             readings.insert(0, found);
         }
     }
-    if name == "expiry_date" && !readings.iter().any(|r| full(&r.text)) {
-        readings.extend(expiry_left_of_label(context, shape)?);
+    if let Some((_, row)) = row.filter(|_| name == "expiry_date") {
+        if !readings.iter().any(|r| full(&r.text)) {
+            readings.extend(expiry_left_of_label(context, row, shape)?);
+        }
     }
     if !readings.iter().any(|r| full(&r.text)) {
         // The glyph reader has no good date: ask the Tesseract digit model.
@@ -813,22 +823,20 @@ fn span(rects: &[PixelRect], line: PixelRect) -> Option<PixelRect> {
     Some((left, line.1, right - left, line.3))
 }
 
-/// The expiry date read between the row's left end and its label, found by Tesseract's
+/// The expiry date read between the expiry row's left end and its label, found by Tesseract's
 /// word boxes. Where no wide gap parts the date from "البطاقة سارية حتى" (a small face, a
 /// blur), the glyph reader reads the label's letters as digits that join the date; and a
 /// short label leaves the date right of its nominal zone.
 fn expiry_left_of_label(
     context: &mut CardContext<'_>,
+    row: PixelRect,
     shape: &str,
 ) -> Result<Option<Recognized>, CoreError> {
-    let row = context
-        .ink
-        .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
     let label = context.engine.read_line_once(Model::Arabic, row)?;
     let label_left = label
         .words
         .iter()
-        .filter(|word| keyword_score(&word.text, &["البطاقة", "سارية", "حتى"]) * 3.0 >= 0.7)
+        .filter(|word| keyword_score(&word.text, BACK_LABEL_WORDS) * 3.0 >= 0.7)
         .map(|word| word.rect.0)
         .min();
     let Some(label_left) = label_left else {
@@ -1039,21 +1047,8 @@ fn read_back(
     // Only married women's cards print a husband's name (card-layout.md); an unread
     // status leaves the question open. Elsewhere the zone holds the background, or the
     // line finder reaches the expiry label below or the status row above: none is a name.
-    let status_words = husband
-        .value
-        .split(' ')
-        .filter(|word| {
-            [
-                vocabulary::GENDERS,
-                vocabulary::RELIGIONS,
-                vocabulary::MARITAL_STATUSES,
-            ]
-            .iter()
-            .any(|terms| vocabulary::match_term(word, terms).is_some())
-        })
-        .count();
-    let is_label =
-        keyword_score(&husband.value, &["البطاقة", "سارية", "حتى"]) >= 0.5 || status_words >= 2;
+    let is_label = keyword_score(&husband.value, BACK_LABEL_WORDS) >= 0.5
+        || status_vocabularies_in(&husband.value) >= 2;
     let plausible = husband.value.split(' ').count() >= 2 && husband.confidence >= 0.5;
     let may_be_married = matches!(marriage_en.value.as_str(), "married" | "");
     let husband_name = if gender_en.value != "M" && may_be_married && plausible && !is_label {
