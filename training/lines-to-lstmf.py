@@ -59,8 +59,8 @@ def _close_run(run):
     return run[::-1] + tail
 
 
-def tight_boxes(base, pages, texts, logical):
-    """WordStr boxes around the line stock Tesseract finds on each page (none: the page)."""
+def tesseract_lines(base):
+    """The line stock Tesseract finds on each page of BASE.tif (mode 7): page -> x0, y0, x1, y1."""
     subprocess.run(
         ["tesseract", base + ".tif", base + ".lines", "--psm", "7", "-l", "ara", "tsv"],
         check=True,
@@ -76,17 +76,20 @@ def tight_boxes(base, pages, texts, logical):
         x0, y0, x1, y1 = found.get(page - 1, (left, top, left + width, top + height))
         found[page - 1] = (min(x0, left), min(y0, top), max(x1, left + width),
                            max(y1, top + height))
-    boxes = []
-    for page, (image, text) in enumerate(zip(pages, texts)):
-        image_width, image_height = image.size
-        # Every page needs a box, or lstm.train stops: no line found, the whole page.
-        x0, y0, x1, y1 = found.get(page, (0, 0, image_width, image_height))
-        text = text.translate(ARABIC_INDIC_TO_ASCII)
-        label = text if logical else visual_order(text)
+    return found
+
+
+def box_file_lines(pages, labels, found):
+    """One WordStr line and its end-of-line tab per page: the box FOUND holds for the page,
+    else the whole page (lstm.train stops on a page without a box)."""
+    lines = []
+    for page, (image, label) in enumerate(zip(pages, labels)):
+        width, height = image.size
+        x0, y0, x1, y1 = found.get(page, (0, 0, width, height))
         # Box files count y from the bottom.
-        boxes.append(f"WordStr {x0} {image_height - y1} {x1} {image_height - y0} {page} #{label}")
-        boxes.append(f"\t {x1} {image_height - y1} {x1 + 1} {image_height - y0} {page}")
-    return boxes
+        lines.append(f"WordStr {x0} {height - y1} {x1} {height - y0} {page} #{label}")
+        lines.append(f"\t {x1} {height - y1} {x1 + 1} {height - y0} {page}")
+    return lines
 
 
 def cer(truth, read):
@@ -134,21 +137,16 @@ def main():
     listed = []
     for start in range(0, len(rows), args.chunk):
         base = os.path.join(args.out, f"chunk{start // args.chunk:04d}")
-        pages, boxes = [], []
-        for page, (name, text) in enumerate(rows[start:start + args.chunk]):
-            image = Image.open(os.path.join(args.lines, name)).convert("L")
-            width, height = image.size
+        pages, labels = [], []
+        for name, text in rows[start:start + args.chunk]:
+            pages.append(Image.open(os.path.join(args.lines, name)).convert("L"))
             # Stock ara's character set holds ASCII digits but only two Arabic-Indic ones:
             # a house number is labelled in ASCII (the reader reads it with its digit models).
             text = text.translate(ARABIC_INDIC_TO_ASCII)
-            label = text if args.logical else visual_order(text)
-            boxes.append(f"WordStr 0 0 {width} {height} {page} #{label}")
-            boxes.append(f"\t {width} 0 {width + 1} 1 {page}")
-            pages.append(image)
+            labels.append(text if args.logical else visual_order(text))
         pages[0].save(base + ".tif", save_all=True, append_images=pages[1:], compression="tiff_lzw")
-        if args.tight:
-            boxes = tight_boxes(base, pages, [text for _, text in rows[start:start + args.chunk]],
-                                args.logical)
+        found = tesseract_lines(base) if args.tight else {}
+        boxes = box_file_lines(pages, labels, found)
         with open(base + ".box", "w", encoding="utf-8") as f:
             f.write("\n".join(boxes) + "\n")
         subprocess.run(
