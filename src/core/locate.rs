@@ -8,7 +8,7 @@
 //! the same way: area, aspect and how well they fill their bounding rectangle. A tight
 //! scan where no outline is found is itself the card.
 
-use image::{imageops, GrayImage, Luma};
+use image::{imageops, GrayImage, Luma, RgbImage};
 use imageproc::{
     contours::{find_contours, BorderType},
     distance_transform::Norm,
@@ -120,6 +120,17 @@ impl Quad {
         }
     }
 
+    /// The quad in an image `factor` times the size, as an outline found.
+    fn scaled(&self, factor: f32) -> Self {
+        Self {
+            corners: self.corners.map(|p| Point {
+                x: p.x * factor,
+                y: p.y * factor,
+            }),
+            found: true,
+        }
+    }
+
     fn area(&self) -> f64 {
         let pts: Vec<IPoint<f64>> = self
             .corners
@@ -159,12 +170,15 @@ impl Quad {
     }
 }
 
-/// Finds the cards in a grayscale image, largest first, at most `max_cards`. Never empty:
-/// with no outline found, the whole image is the card.
-pub fn locate(gray: &GrayImage, max_cards: usize) -> Vec<Quad> {
+/// The factor from image pixels to the search image's.
+fn search_scale(width: u32, height: u32) -> f32 {
+    (SEARCH_SIDE as f32 / width.max(height) as f32).min(1.0)
+}
+
+/// The image at the search size.
+fn search_copy(gray: &GrayImage, scale: f32) -> GrayImage {
     let (width, height) = gray.dimensions();
-    let scale = (SEARCH_SIDE as f32 / width.max(height) as f32).min(1.0);
-    let small = if scale < 1.0 {
+    if scale < 1.0 {
         imageops::resize(
             gray,
             ((width as f32 * scale).round() as u32).max(1),
@@ -173,7 +187,15 @@ pub fn locate(gray: &GrayImage, max_cards: usize) -> Vec<Quad> {
         )
     } else {
         gray.clone()
-    };
+    }
+}
+
+/// Finds the cards in a grayscale image, largest first, at most `max_cards`. Never empty:
+/// with no outline found, the whole image is the card.
+pub fn locate(gray: &GrayImage, max_cards: usize) -> Vec<Quad> {
+    let (width, height) = gray.dimensions();
+    let scale = search_scale(width, height);
+    let small = search_copy(gray, scale);
     let mut candidates = candidates(&small);
     candidates.sort_by(|a, b| b.quality.total_cmp(&a.quality));
     let mut chosen: Vec<Quad> = Vec::new();
@@ -196,17 +218,7 @@ pub fn locate(gray: &GrayImage, max_cards: usize) -> Vec<Quad> {
         }
         chosen.push(quad);
     }
-    let inv = 1.0 / scale;
-    let mut quads: Vec<Quad> = chosen
-        .into_iter()
-        .map(|q| Quad {
-            corners: q.corners.map(|p| Point {
-                x: p.x * inv,
-                y: p.y * inv,
-            }),
-            found: true,
-        })
-        .collect();
+    let mut quads: Vec<Quad> = chosen.into_iter().map(|q| q.scaled(1.0 / scale)).collect();
     if quads.is_empty() {
         quads.push(Quad::whole(width, height));
     }
@@ -219,6 +231,99 @@ pub fn locate(gray: &GrayImage, max_cards: usize) -> Vec<Quad> {
             .then(ca.x.total_cmp(&cb.x))
     });
     quads
+}
+
+/// Outlines to try when none that [`locate`] returned turned out to be a card: what the
+/// weaker cues find, best first, then the whole image. A card nearly the colour of the
+/// scanner's lid closes no outline of its own, and the strong cues then return its photo
+/// box or barcode; a card whose gray matches the table's is told apart only by its hue.
+/// The reader asks for these only after a rejection, so they cost nothing on the usual
+/// path.
+pub fn second_chances(image: &RgbImage, gray: &GrayImage, tried: &[Quad]) -> Vec<Quad> {
+    let (width, height) = gray.dimensions();
+    let scale = search_scale(width, height);
+    let small = search_copy(gray, scale);
+    let mut found: Vec<Candidate> = content_extent(&small, &unlike_border_raw(&small))
+        .into_iter()
+        .chain(colour_candidates(image, small.dimensions()))
+        .chain(quads_in_mask(&faint_edge_mask(&small), "faint-edges"))
+        .collect();
+    found.sort_by(|a, b| b.quality.total_cmp(&a.quality));
+    let mut quads: Vec<Quad> = Vec::new();
+    for quad in found
+        .into_iter()
+        .map(|c| c.quad.scaled(1.0 / scale))
+        .chain([Quad::whole(width, height)])
+    {
+        let new = |q: &Quad| !same_place(q, &quad);
+        if tried.iter().all(new) && quads.iter().all(new) {
+            quads.push(quad);
+        }
+    }
+    quads
+}
+
+/// Whether two outlines are nearly the same (centres and areas within a few percent).
+fn same_place(a: &Quad, b: &Quad) -> bool {
+    let (ca, cb) = (a.center(), b.center());
+    let span = a.area().max(b.area()).sqrt() as f32;
+    ((ca.x - cb.x).powi(2) + (ca.y - cb.y).powi(2)).sqrt() < 0.05 * span
+        && (a.area() / b.area().max(1.0) - 1.0).abs() < 0.1
+}
+
+/// Outlines of what differs in hue from the frame's border: a card printed on a tinted
+/// background lying on a surface of the same brightness. Chromaticity (each channel over
+/// their sum) does not change with the light's strength, so shading on the table does not
+/// show; dark pixels, whose chromaticity is noise, count as the border's colour.
+fn colour_candidates(image: &RgbImage, (width, height): (u32, u32)) -> Vec<Candidate> {
+    let small = imageops::resize(image, width, height, imageops::FilterType::Triangle);
+    let chroma = |p: &image::Rgb<u8>| {
+        let sum = p.0.iter().map(|&v| f32::from(v)).sum::<f32>();
+        (sum >= 120.0).then(|| p.0.map(|v| f32::from(v) / sum))
+    };
+    let band = (width.min(height) / 50).max(2);
+    let mut border: [Vec<f32>; 3] = Default::default();
+    for (x, y, p) in small.enumerate_pixels() {
+        let edge = x < band || y < band || x >= width - band || y >= height - band;
+        if let Some(c) = chroma(p).filter(|_| edge) {
+            for (channel, value) in border.iter_mut().zip(c) {
+                channel.push(value);
+            }
+        }
+    }
+    if border[0].is_empty() {
+        return Vec::new();
+    }
+    let reference = border.map(|mut values| {
+        values.sort_by(f32::total_cmp);
+        values[values.len() / 2]
+    });
+    // A hue step of 0.01 in two channels (a pale green card on a beige table) maps to
+    // about 35 gray levels, well apart from the surface's own noise.
+    let distance = GrayImage::from_fn(width, height, |x, y| {
+        let d = chroma(small.get_pixel(x, y)).map_or(0.0, |c| {
+            c.iter()
+                .zip(reference)
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f32>()
+                .sqrt()
+        });
+        Luma([(d * 2500.0).min(255.0) as u8])
+    });
+    let blurred = imageproc::filter::gaussian_blur_f32(&distance, 2.0);
+    // Above what the border itself shows: a card's tint varies across it (a hue gradient,
+    // glare), so a split of the histogram (Otsu) would cut the card in two.
+    let mut border_distance = border_pixels(&blurred);
+    border_distance.sort_unstable();
+    let level = border_distance[border_distance.len() * 9 / 10]
+        .saturating_mul(2)
+        .max(20);
+    let mask =
+        imageproc::contrast::threshold(&blurred, level, imageproc::contrast::ThresholdType::Binary);
+    quads_in_mask(
+        &imageproc::morphology::close(&mask, Norm::LInf, 6),
+        "colour",
+    )
 }
 
 /// Strong edges, thickened so that a card's border closes into one outline.
@@ -1266,5 +1371,41 @@ mod tests {
         // A tight scan: the card fills the frame.
         let (image, _) = page((1100, 720), 1040, &[(30, 30)]);
         assert_eq!(locate(&image, 4).len(), 1);
+    }
+
+    #[test]
+    fn a_card_of_the_tables_gray_is_found_by_its_hue() {
+        // A pale green card on a beige table, both of gray 214: no gray cue can see it.
+        let (x0, y0, cw, ch) = (300, 250, 634, 400);
+        let image = RgbImage::from_fn(1280, 960, |x, y| {
+            let inside = x >= x0 && x < x0 + cw && y >= y0 && y < y0 + ch;
+            let print = inside && (y - y0) % 40 < 8 && (x - x0) > cw / 3 && (x - x0) < cw - 20;
+            image::Rgb(if print {
+                [30, 30, 30]
+            } else if inside {
+                [200, 226, 196]
+            } else {
+                [226, 212, 190]
+            })
+        });
+        let gray = imageops::grayscale(&image);
+        let tried = locate(&gray, 2);
+        assert!(
+            !tried[0].found,
+            "the gray cues alone see no card: {tried:?}"
+        );
+        let chances = second_chances(&image, &gray, &tried);
+        let truth = [
+            [x0 as f32, y0 as f32],
+            [(x0 + cw) as f32, y0 as f32],
+            [(x0 + cw) as f32, (y0 + ch) as f32],
+            [x0 as f32, (y0 + ch) as f32],
+        ];
+        assert!(
+            chances
+                .first()
+                .is_some_and(|q| q.corner_error(&truth) < 0.02),
+            "{chances:?}"
+        );
     }
 }

@@ -88,9 +88,21 @@ pub fn read_cards_traced(
         return Err(CoreError::NoCardFound);
     }
     let mut readings = Vec::new();
-    for quad in locate::locate(&gray, MAX_CARDS) {
-        if let Some(reading) = read_card(engine, &gray, &quad, trace.as_deref_mut())? {
+    let located = locate::locate(&gray, MAX_CARDS);
+    for quad in &located {
+        if let Some(reading) = read_card(engine, &gray, quad, trace.as_deref_mut())? {
             readings.push(reading);
+        }
+    }
+    if readings.is_empty() {
+        // Nothing located was a card (the best outline was the card's own photo box, or
+        // the card's gray matched the table's): the weaker cues' outlines, one at a time,
+        // until one is.
+        for quad in locate::second_chances(image, &gray, &located) {
+            if let Some(reading) = read_card(engine, &gray, &quad, trace.as_deref_mut())? {
+                readings.push(reading);
+                break;
+            }
         }
     }
     if readings.is_empty() {
