@@ -6,7 +6,9 @@
 //! card lying on a similar-coloured surface, if its border shows), and the largest bright
 //! region (works when a textured table breaks the edge outline). Candidates are judged
 //! the same way: area, aspect and how well they fill their bounding rectangle. A tight
-//! scan where no outline is found is itself the card.
+//! scan where no outline is found is itself the card. When the reader rejects everything
+//! located, [`second_chances`] offers what the weaker cues find (the content's extent,
+//! the hue, faint edges), then the whole image.
 
 use image::{imageops, GrayImage, Luma, RgbImage};
 use imageproc::{
