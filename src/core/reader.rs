@@ -43,6 +43,10 @@ impl From<EngineError> for CoreError {
 /// than one only for a page of similar, separate card-shaped outlines).
 const MAX_CARDS: usize = 4;
 
+/// At most this many of the weaker cues' outlines are tried when nothing located was a
+/// card (on the dev sets the first one tried was the card every time).
+const MAX_SECOND_CHANCES: usize = 3;
+
 /// A straightened card being read: the engine holds its image, the ink map finds lines.
 struct CardContext<'a> {
     engine: &'a mut Engine,
@@ -97,8 +101,12 @@ pub fn read_cards_traced(
     if readings.is_empty() {
         // Nothing located was a card (the best outline was the card's own photo box, or
         // the card's gray matched the table's): the weaker cues' outlines, one at a time,
-        // until one is.
-        for quad in locate::second_chances(image, &gray, &located) {
+        // until one is. A few only: on a busy image without a card, faint edges close
+        // many outlines, and each costs a reading of the side's label.
+        for quad in locate::second_chances(image, &gray, &located)
+            .into_iter()
+            .take(MAX_SECOND_CHANCES)
+        {
             if let Some(reading) = read_card(engine, &gray, &quad, trace.as_deref_mut())? {
                 readings.push(reading);
                 break;
