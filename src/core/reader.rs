@@ -708,8 +708,14 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     // The house number, when there is one, is the line's first (rightmost) word, printed
     // in Arabic-Indic digits the Arabic model cannot read: Tesseract still finds the word,
     // and the digit readers read it. A word of letters read as digits is refused by the
-    // digit readers' confidence.
-    for word in house_number_candidates(&context.ink, line, &read.words) {
+    // digit readers' confidence, or by the word model itself when it read the first word
+    // as a kind of place (عزبة read as digits by the digit readers).
+    let candidates = if parse::opens_with_address_kind(&read.text) {
+        Vec::new()
+    } else {
+        house_number_candidates(&context.ink, line, &read.words)
+    };
+    for word in candidates {
         let Some((digits, number)) = read_house_number(context.engine, word)? else {
             continue;
         };

@@ -274,24 +274,39 @@ pub fn day_of_first_date(read: &str) -> Option<String> {
 /// off"): what kind of place follows. A closed set, unlike the names after them.
 const ADDRESS_KINDS: &[&str] = &["شارع", "عزبة", "قرية", "حارة", "ميدان", "طريق", "عطفة"];
 
+/// The kinds of place an address line opens with, as a lexicon.
+static KINDS: LazyLock<lexicon::Lexicon> =
+    LazyLock::new(|| lexicon::Lexicon::from_lines(&ADDRESS_KINDS.join("\n")));
+
+/// The kind of place (شارع, عزبة, ...) a word of three letters or more is, misread or not.
+fn address_kind(word: &str) -> Option<&'static str> {
+    (word.chars().count() >= 3)
+        .then(|| KINDS.snap(word, LEXICON_RULE))
+        .flatten()
+}
+
+/// Whether an address reading opens with a word that is a kind of place: its first word
+/// is then no house number, whatever the digit readers make of it.
+pub fn opens_with_address_kind(text: &str) -> bool {
+    text.split_whitespace()
+        .next()
+        .is_some_and(|word| address_kind(&arabic_text(word)).is_some())
+}
+
 /// An address line's words with its fixed words restored: the kind of place that opens it
 /// (شارع misread شارء) and the متفرع من that joins a second street. Only those positions
 /// are touched; street and village names are an open vocabulary and stay as read.
 pub fn address_words(text: &str) -> String {
-    static KINDS: LazyLock<lexicon::Lexicon> =
-        LazyLock::new(|| lexicon::Lexicon::from_lines(&ADDRESS_KINDS.join("\n")));
     static BRANCH: LazyLock<lexicon::Lexicon> =
         LazyLock::new(|| lexicon::Lexicon::from_lines("متفرع"));
-    let (kinds, branch) = (&*KINDS, &*BRANCH);
+    let branch = &*BRANCH;
     let mut words: Vec<String> = text.split(' ').map(str::to_string).collect();
     let first_name_word = words
         .iter()
         .position(|w| !w.chars().all(super::digits::is_arabic_indic_digit));
     let snap_kind = |word: &mut String| {
-        if word.chars().count() >= 3 {
-            if let Some(kind) = kinds.snap(word, LEXICON_RULE) {
-                *word = kind.to_string();
-            }
+        if let Some(kind) = address_kind(word) {
+            *word = kind.to_string();
         }
     };
     if let Some(i) = first_name_word {
@@ -477,6 +492,17 @@ mod tests {
         );
         assert_eq!(day_of_first_date("٢٠٣٠/١٠/٢"), None);
         assert_eq!(day_of_first_date("٢٠٣٠/١٠"), None);
+    }
+
+    #[test]
+    fn an_address_opening_with_a_kind_of_place_has_no_house_number() {
+        assert!(opens_with_address_kind("عزبة الجمال"));
+        assert!(opens_with_address_kind("عزبه الجمال"), "misread ending");
+        // The house number first: the kind follows it.
+        assert!(!opens_with_address_kind("88 شارع الميرغني"));
+        assert!(!opens_with_address_kind("٨٨ ش الميرغني"));
+        assert!(!opens_with_address_kind("الجمال"));
+        assert!(!opens_with_address_kind(""));
     }
 
     #[test]
