@@ -2,6 +2,7 @@
 """Packs line crops (examples/dump_lines.rs) into Tesseract .lstmf training files.
 
     training/lines-to-lstmf.py LINES_DIR OUT_DIR [--keep FIELD,...] [--max-cer X] [--chunk N]
+                               [--tight] [--augment SEED]
 
 Reads LINES_DIR/lines.tsv (file, field, printed text, stock reading, font), writes multi-page TIFF
 chunks of N lines with one WordStr box per page, turns each into an .lstmf with
@@ -24,11 +25,12 @@ would teach the model a wrong text.
 
 import argparse
 import os
+import random
 import subprocess
 import sys
 import unicodedata
 
-from PIL import Image
+from PIL import Image, ImageFilter, ImageOps
 
 
 ARABIC_INDIC_TO_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -92,6 +94,27 @@ def box_file_lines(pages, labels, found):
     return lines
 
 
+def augmented(image, rng):
+    """The line as another face and capture might print it: wider or narrower, bolder or
+    lighter strokes, softer, with another contrast. For the model to learn letters, not the
+    training faces' exact shapes (the reader meets faces it never trained on)."""
+    width, height = image.size
+    image = image.resize((max(8, round(width * rng.uniform(0.8, 1.2))), height), Image.BILINEAR)
+    stroke = rng.random()
+    if stroke < 0.3:
+        image = image.filter(ImageFilter.MinFilter(3))  # dark ink on light: bolder
+    elif stroke < 0.5:
+        image = image.filter(ImageFilter.MaxFilter(3))  # lighter
+    if rng.random() < 0.3:
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.2)))
+    if rng.random() < 0.5:
+        gamma = rng.uniform(0.6, 1.6)
+        image = image.point(lambda v: round(255 * (v / 255) ** gamma))
+    if rng.random() < 0.3:
+        image = ImageOps.autocontrast(image, cutoff=1)
+    return image
+
+
 def cer(truth, read):
     """Levenshtein distance over the truth's length."""
     if not truth:
@@ -116,7 +139,9 @@ def main():
     parser.add_argument("--tight", action="store_true", help="box = the line Tesseract finds")
     parser.add_argument("--families", default="", help="only lines in these font families")
     parser.add_argument("--not-families", default="", help="no lines in these font families")
+    parser.add_argument("--augment", type=int, help="alter each line at random, with this seed")
     args = parser.parse_args()
+    rng = random.Random(args.augment)
     keep = set(filter(None, args.keep.split(",")))
     only = [f for f in args.families.split(",") if f]
     never = [f for f in args.not_families.split(",") if f]
@@ -139,7 +164,8 @@ def main():
         base = os.path.join(args.out, f"chunk{start // args.chunk:04d}")
         pages, labels = [], []
         for name, text in rows[start:start + args.chunk]:
-            pages.append(Image.open(os.path.join(args.lines, name)).convert("L"))
+            page = Image.open(os.path.join(args.lines, name)).convert("L")
+            pages.append(page if args.augment is None else augmented(page, rng))
             # Stock ara's character set holds ASCII digits but only two Arabic-Indic ones:
             # a house number is labelled in ASCII (the reader reads it with its digit models).
             text = text.translate(ARABIC_INDIC_TO_ASCII)

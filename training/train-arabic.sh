@@ -5,6 +5,8 @@
 #   training/train-arabic.sh data     # cards, line crops, .lstmf files, float base model
 #   training/train-arabic.sh train    # train or resume
 #   training/train-arabic.sh finish [CKPT]  # integer model into models/
+#   training/train-arabic.sh augment  # second stage: altered copies of the lines, then train on
+#                                     # both from the first stage's checkpoint (AUG_FROM)
 #
 # Stock `ara` misreads letters of display faces and of degraded captures; the names,
 # address, professions and husband's name lines are where most of the card's remaining
@@ -21,8 +23,14 @@
 # as the tight line Tesseract finds in it (training/lines-to-lstmf.py --tight), since the
 # reader shows the model both (line mode, then raw-line mode for a doubtful line).
 #
+# Second stage (as shipped): the first stage's checkpoint at 14,500 iterations trained on
+# further, on its lines plus an altered copy of every scan and photo line (wider or narrower,
+# bolder or lighter strokes, blur, contrast: lines-to-lstmf.py --augment), so that it learns
+# letters rather than the training faces' shapes. Chosen on cards printed in the validation
+# families only (the reader's names and address on faces it never trained on).
+#
 # Knobs (environment): ARA_DATA (scratch dir, default /work/ara-ft), CARD_SETS
-# ("seed:cards-per-mode ..."), VAL_SEED, N_VAL, MAX_ITERATIONS.
+# ("seed:cards-per-mode ..."), VAL_SEED, N_VAL, MAX_ITERATIONS, AUG_FROM, AUG_ITERATIONS.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -107,10 +115,38 @@ finish() {
   log "wrote models/idcard_ara.traineddata"
 }
 
+augment() {
+  local lists=() seed=11
+  for set in $CARD_SETS; do
+    local card_seed="${set%%:*}"
+    for mode in scan photo; do
+      seed=$((seed + 1))
+      log "altered lines: seed $card_seed, $mode"
+      python3 "$ROOT/training/lines-to-lstmf.py" "$DATA/lines-$card_seed/$mode" \
+        "$DATA/lstmf-aug-$card_seed/$mode" --augment "$seed"
+      python3 "$ROOT/training/lines-to-lstmf.py" "$DATA/lines-$card_seed/$mode" \
+        "$DATA/lstmf-tight-aug-$card_seed/$mode" --tight --augment "$seed"
+      lists+=("$DATA/lstmf-aug-$card_seed/$mode/list.txt" \
+        "$DATA/lstmf-tight-aug-$card_seed/$mode/list.txt")
+    done
+  done
+  cat "$DATA/train.list" "${lists[@]}" | shuf --random-source=<(yes) > "$DATA/train-aug.list"
+  mkdir -p "$DATA/ckpt-aug"
+  # Continuing from a checkpoint restarts the iteration count.
+  lstmtraining \
+    --continue_from "${AUG_FROM:-$DATA/ckpt/ara_checkpoint}" \
+    --traineddata "$STOCK" \
+    --model_output "$DATA/ckpt-aug/ara" \
+    --train_listfile "$DATA/train-aug.list" \
+    --eval_listfile "$DATA/val.list" \
+    --max_iterations "${AUG_ITERATIONS:-7600}"
+}
+
 case "${1:-all}" in
   data) data ;;
   train) train ;;
   finish) finish "${2:-}" ;;
-  all) data && train && finish ;;
+  augment) augment ;;
+  all) data && train && augment && finish "$DATA/ckpt-aug/ara_checkpoint" ;;
   *) echo "unknown step $1" >&2; exit 2 ;;
 esac
