@@ -38,7 +38,7 @@ DATA="${ARA_DATA:-/work/ara-ft}"
 CARD_SETS="${CARD_SETS:-3101:700 3303:1000}"
 N_VAL="${N_VAL:-120}"
 VAL_SEED="${VAL_SEED:-3202}"
-# The shipped checkpoint is the one at 14,500 iterations: on the validation faces it read
+# The first stage stops at 14,500 iterations: on the validation faces it read
 # as well as the one at 30,000 on tight lines and better on whole rectangles.
 MAX_ITERATIONS="${MAX_ITERATIONS:-14500}"
 VAL_FAMILIES="${VAL_FAMILIES:-Kayrawan,Cortoba,Lemonada,KacstTitle,Harmattan,FreeFarsi,Salem,Noto Sans Arabic}"
