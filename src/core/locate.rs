@@ -283,11 +283,9 @@ fn colour_candidates(image: &RgbImage, (width, height): (u32, u32)) -> Vec<Candi
         let sum = p.0.iter().map(|&v| f32::from(v)).sum::<f32>();
         (sum >= 120.0).then(|| p.0.map(|v| f32::from(v) / sum))
     };
-    let band = (width.min(height) / 50).max(2);
     let mut border: [Vec<f32>; 3] = Default::default();
     for (x, y, p) in small.enumerate_pixels() {
-        let edge = x < band || y < band || x >= width - band || y >= height - band;
-        if let Some(c) = chroma(p).filter(|_| edge) {
+        if let Some(c) = chroma(p).filter(|_| in_border(x, y, (width, height))) {
             for (channel, value) in border.iter_mut().zip(c) {
                 channel.push(value);
             }
@@ -353,16 +351,20 @@ fn bright_mask(small: &GrayImage) -> GrayImage {
     imageproc::morphology::close(&mask, Norm::LInf, 6)
 }
 
-/// The gray values of the frame's outer band: a fiftieth of the shorter side (at least 2
-/// pixels) along each edge.
+/// The gray values of the frame's outer band (see [`in_border`]).
 fn border_pixels(image: &GrayImage) -> Vec<u8> {
-    let (w, h) = image.dimensions();
-    let band = (w.min(h) / 50).max(2);
     image
         .enumerate_pixels()
-        .filter(|(x, y, _)| *x < band || *y < band || *x >= w - band || *y >= h - band)
+        .filter(|&(x, y, _)| in_border(x, y, image.dimensions()))
         .map(|(_, _, p)| p[0])
         .collect()
+}
+
+/// Whether (x, y) lies in the frame's outer band: a fiftieth of the shorter side (at least
+/// 2 pixels) along each edge.
+fn in_border(x: u32, y: u32, (w, h): (u32, u32)) -> bool {
+    let band = (w.min(h) / 50).max(2);
+    x < band || y < band || x >= w - band || y >= h - band
 }
 
 /// The standard deviation of the frame's outer band, in gray levels.
