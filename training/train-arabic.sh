@@ -61,10 +61,21 @@ fonts_dir() { # symlinks to every installed face outside the validation families
   done
 }
 
+# Packs the line crops in LINES twice, as whole rectangles into LOOSE and as the tight lines
+# Tesseract finds into TIGHT (further arguments go to both), and adds both lists to PACKED.
+PACKED=()
+pack_twice() {
+  local lines="$1" loose="$2" tight="$3"
+  shift 3
+  python3 "$ROOT/training/lines-to-lstmf.py" "$lines" "$loose" "$@"
+  python3 "$ROOT/training/lines-to-lstmf.py" "$lines" "$tight" --tight "$@"
+  PACKED+=("$loose/list.txt" "$tight/list.txt")
+}
+
 data() {
   (cd "$ROOT" && cargo build --release -p idcard-synth && cargo build --release --example dump_lines)
   fonts_dir
-  local lists=()
+  PACKED=()
   for set in $CARD_SETS; do
     local seed="${set%%:*}" count="${set##*:}"
     for mode in scan photo hard; do
@@ -72,25 +83,20 @@ data() {
       "$BIN/idcard-synth" --mode "$mode" --count "$count" --seed "$seed" --split dev \
         --fonts "$DATA/fonts-train" --out "$DATA/cards-$seed/$mode"
       "$BIN/examples/dump_lines" "$DATA/cards-$seed/$mode" "$DATA/lines-$seed/$mode"
-      python3 "$ROOT/training/lines-to-lstmf.py" "$DATA/lines-$seed/$mode" "$DATA/lstmf-$seed/$mode"
-      python3 "$ROOT/training/lines-to-lstmf.py" "$DATA/lines-$seed/$mode" \
-        "$DATA/lstmf-tight-$seed/$mode" --tight
-      lists+=("$DATA/lstmf-$seed/$mode/list.txt" "$DATA/lstmf-tight-$seed/$mode/list.txt")
+      pack_twice "$DATA/lines-$seed/$mode" "$DATA/lstmf-$seed/$mode" "$DATA/lstmf-tight-$seed/$mode"
     done
   done
-  cat "${lists[@]}" | shuf --random-source=<(yes) > "$DATA/train.list"
-  : > "$DATA/val.list"
+  cat "${PACKED[@]}" | shuf --random-source=<(yes) > "$DATA/train.list"
+  PACKED=()
   for mode in scan photo hard; do
     log "validation lines: $mode"
     "$BIN/idcard-synth" --mode "$mode" --count "$N_VAL" --seed "$VAL_SEED" --split dev \
       --out "$DATA/cards-val/$mode"
     "$BIN/examples/dump_lines" "$DATA/cards-val/$mode" "$DATA/lines-val/$mode"
-    python3 "$ROOT/training/lines-to-lstmf.py" "$DATA/lines-val/$mode" "$DATA/lstmf-val/$mode" \
+    pack_twice "$DATA/lines-val/$mode" "$DATA/lstmf-val/$mode" "$DATA/lstmf-tight-val/$mode" \
       --families "$VAL_FAMILIES"
-    python3 "$ROOT/training/lines-to-lstmf.py" "$DATA/lines-val/$mode" \
-      "$DATA/lstmf-tight-val/$mode" --families "$VAL_FAMILIES" --tight
-    cat "$DATA/lstmf-val/$mode/list.txt" "$DATA/lstmf-tight-val/$mode/list.txt" >> "$DATA/val.list"
   done
+  cat "${PACKED[@]}" > "$DATA/val.list"
   mkdir -p "$DATA/base"
   combine_tessdata -e "$STOCK" "$DATA/base/ara.lstm"
   python3 "$ROOT/training/int-to-float.py" "$DATA/base/ara.lstm" "$DATA/base/ara-float.lstm"
@@ -116,21 +122,18 @@ finish() {
 }
 
 augment() {
-  local lists=() seed=11
+  local seed=11
+  PACKED=()
   for set in $CARD_SETS; do
     local card_seed="${set%%:*}"
     for mode in scan photo; do
       seed=$((seed + 1))
       log "altered lines: seed $card_seed, $mode"
-      python3 "$ROOT/training/lines-to-lstmf.py" "$DATA/lines-$card_seed/$mode" \
-        "$DATA/lstmf-aug-$card_seed/$mode" --augment "$seed"
-      python3 "$ROOT/training/lines-to-lstmf.py" "$DATA/lines-$card_seed/$mode" \
-        "$DATA/lstmf-tight-aug-$card_seed/$mode" --tight --augment "$seed"
-      lists+=("$DATA/lstmf-aug-$card_seed/$mode/list.txt" \
-        "$DATA/lstmf-tight-aug-$card_seed/$mode/list.txt")
+      pack_twice "$DATA/lines-$card_seed/$mode" "$DATA/lstmf-aug-$card_seed/$mode" \
+        "$DATA/lstmf-tight-aug-$card_seed/$mode" --augment "$seed"
     done
   done
-  cat "$DATA/train.list" "${lists[@]}" | shuf --random-source=<(yes) > "$DATA/train-aug.list"
+  cat "$DATA/train.list" "${PACKED[@]}" | shuf --random-source=<(yes) > "$DATA/train-aug.list"
   mkdir -p "$DATA/ckpt-aug"
   # Continuing from a checkpoint restarts the iteration count.
   lstmtraining \
