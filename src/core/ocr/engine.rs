@@ -8,7 +8,7 @@ use std::{
 use image::GrayImage;
 use leptess::tesseract::TessApi;
 
-use super::words::{parse_tsv, Word};
+use super::words::{attach_choices, parse_tsv, Word};
 use crate::core::glyphs::{DigitReader, LineEnd};
 
 /// Which trained model reads a field.
@@ -157,6 +157,9 @@ impl Engine {
         ] {
             set(api, "debug_file", "/dev/null")?;
         }
+        // The word model also says which characters it weighed at each place (written in
+        // the hOCR), so a name word can be checked against the names a card prints.
+        set(&mut engine.words, "lstm_choice_mode", "2")?;
         Ok(engine)
     }
 
@@ -258,7 +261,8 @@ impl Engine {
         };
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
         // 7 = treat the rectangle as one text line.
-        let line = recognize(api, rect, "7")?;
+        let with_choices = model == Model::Words;
+        let line = recognize(api, rect, "7", with_choices)?;
         if !second_reading
             || !matches!(model, Model::Arabic | Model::Words)
             || (!line.text.is_empty() && line.confidence >= LOW_CONFIDENCE)
@@ -269,7 +273,7 @@ impl Engine {
         // one end of a wide rectangle (a one-word profession, a short first name), or reads
         // a display face poorly; raw-line mode (13), which skips the layout analysis, is
         // asked too, and the surer reading kept.
-        let raw = recognize(api, rect, "13")?;
+        let raw = recognize(api, rect, "13", with_choices)?;
         Ok(
             if line.text.is_empty() || raw.confidence > line.confidence {
                 raw
@@ -283,11 +287,13 @@ impl Engine {
 /// Below this mean word confidence an Arabic line is read a second way.
 const LOW_CONFIDENCE: f32 = 0.6;
 
-/// One Tesseract reading of `rect` in page segmentation mode `psm`.
+/// One Tesseract reading of `rect` in page segmentation mode `psm`, with each word's
+/// character alternatives when `with_choices` (the model must have `lstm_choice_mode` set).
 fn recognize(
     api: &mut TessApi,
     rect: crate::core::layout::PixelRect,
     psm: &str,
+    with_choices: bool,
 ) -> Result<Recognized, EngineError> {
     set(api, "tessedit_pageseg_mode", psm)?;
     let (left, top, width, height) = rect;
@@ -297,10 +303,15 @@ fn recognize(
         .map_err(|_| EngineError::Rejected("a recognition result as UTF-8"))?;
     let confidence = (api.mean_text_conf().clamp(0, 100) as f32) / 100.0;
     // The TSV is written from the same recognition result, not a second recognition.
-    let words = api
+    let mut words = api
         .get_tsv_text(0)
         .map(|tsv| parse_tsv(&tsv))
         .unwrap_or_default();
+    if with_choices {
+        if let Ok(hocr) = api.get_hocr_text(0) {
+            attach_choices(&mut words, &hocr);
+        }
+    }
     Ok(Recognized {
         text: text.trim().to_string(),
         confidence,
