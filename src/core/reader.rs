@@ -402,9 +402,23 @@ fn spec(specs: &'static [LineSpec], name: &str) -> &'static LineSpec {
         .expect("every line the reader asks for is in the layout table")
 }
 
-/// Below this Tesseract word confidence a name word is open to correction towards the
-/// list of common names (dev: 0.6, 0.8 and 0.95 tried; 0.8 gained most).
-const NAME_DOUBT: f32 = 0.8;
+/// When a name word that is no listed name is corrected towards the list of common names.
+/// The closest listed name is taken below 0.8 (dev: 0.6, 0.8 and 0.95 tried; 0.8 gained
+/// most). The one listed name the word's alternatives spell is taken below 0.9 with at
+/// most two places changed (dev: every word or below 0.9; one, two or any number of changes).
+const NAME_DOUBT: parse::NameDoubt = parse::NameDoubt {
+    spelled: 0.9,
+    changes: 2,
+    closest: 0.8,
+};
+
+/// The least weight the decoder gave an alternative for it to count in a name word (dev:
+/// 0.05 and 0.2 tried).
+const NAME_CHOICE_FLOOR: f32 = 0.05;
+
+/// Below this weight the character read at a place of a name word may be nothing at all,
+/// as may a character read twice in a row.
+const NAME_PLACE_MAY_BE_EMPTY: f32 = 0.5;
 
 /// A person's name line: the first name, the rest of the name, the husband's name.
 fn name_field(
@@ -414,11 +428,23 @@ fn name_field(
 ) -> Result<Field, CoreError> {
     let read = read(context, spec(specs, name))?;
     let text = parse::name_text(&read.text);
-    let confidence_of = |word: &str| {
+    let word_read = |word: &str| {
         read.words
             .iter()
             .find(|w| parse::arabic_text(&w.text) == word)
-            .map(|w| w.confidence)
+    };
+    let confidence_of = |word: &str| word_read(word).map(|w| w.confidence);
+    // The alternatives line up with the word only when cleaning changed none of its
+    // letters; only those the decoder gave some weight are kept.
+    let evidence_of = |word: &str| {
+        word_read(word).map(|w| parse::WordEvidence {
+            confidence: w.confidence,
+            places: if w.text == word {
+                name_places(&w.choices)
+            } else {
+                Vec::new()
+            },
+        })
     };
     // The line's confidence is the median of the words kept: a stray mark read as a digit
     // or a lone letter (dropped above), or one word Tesseract scores 0 for a mark touching
@@ -428,9 +454,40 @@ fn name_field(
     kept.sort_by(f32::total_cmp);
     let confidence = kept.get(kept.len() / 2).copied().unwrap_or(read.confidence);
     Ok(Field::new(
-        parse::name_words(&text, confidence_of, NAME_DOUBT),
+        parse::name_words(&text, evidence_of, NAME_DOUBT),
         confidence,
     ))
+}
+
+/// The alternatives at each place of a name word that the decoder gave some weight, with
+/// an empty one where the place may hold nothing.
+fn name_places(choices: &[Vec<crate::core::ocr::words::Choice>]) -> Vec<Vec<String>> {
+    let top = |i: usize| choices.get(i).and_then(|p| p.first());
+    choices
+        .iter()
+        .enumerate()
+        .map(|(i, place)| {
+            let mut alternatives: Vec<String> = place
+                .iter()
+                .enumerate()
+                .filter(|(rank, c)| *rank == 0 || c.confidence >= NAME_CHOICE_FLOOR)
+                .map(|(_, c)| c.text.clone())
+                .collect();
+            let read = top(i);
+            let read_twice = read.is_some_and(|read| {
+                [i.checked_sub(1), Some(i + 1)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(top)
+                    .any(|neighbour| neighbour.text == read.text)
+            });
+            let weak = read.is_some_and(|read| read.confidence < NAME_PLACE_MAY_BE_EMPTY);
+            if read_twice || weak {
+                alternatives.push(String::new());
+            }
+            alternatives
+        })
+        .collect()
 }
 
 /// Reads the national ID and checks it; a number failing its checksum is returned as

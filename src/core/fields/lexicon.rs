@@ -137,6 +137,28 @@ impl Lexicon {
             .then_some((entry.text.as_str(), top))
     }
 
+    /// The one entry that a word's alternatives spell (one alternative per place, in
+    /// reading order, the first being what was read), taking the alternative read at all
+    /// but at most `max_changes` places, when exactly one entry does: the decoder weighed
+    /// every letter of it. An empty alternative says the place may hold nothing (a
+    /// character read twice, a mark read as one). The fewest changes win.
+    pub fn spelled_by(&self, places: &[Vec<String>], max_changes: usize) -> Option<&str> {
+        let places: Vec<Vec<String>> = places
+            .iter()
+            .map(|place| place.iter().map(|c| key(c)).collect())
+            .collect();
+        (0..=max_changes).find_map(|changes| {
+            let mut spelled = self
+                .entries
+                .iter()
+                .filter(|entry| spells(&places, &entry.key, changes));
+            let first = spelled.next()?;
+            spelled
+                .all(|other| other.key == first.key)
+                .then_some(first.text.as_str())
+        })
+    }
+
     /// Whether `reading` is an entry (after folding).
     pub fn contains(&self, reading: &str) -> bool {
         let reading = key(reading);
@@ -148,6 +170,23 @@ impl Lexicon {
 /// words: عبد الستار, عبدالستار).
 fn key(text: &str) -> String {
     fold_arabic(text).chars().filter(|c| *c != ' ').collect()
+}
+
+/// Whether one alternative from each place spells `key` (both folded), with exactly
+/// `changes` places taking another than their first.
+fn spells(places: &[Vec<String>], key: &str, changes: usize) -> bool {
+    let Some((place, rest)) = places.split_first() else {
+        return key.is_empty() && changes == 0;
+    };
+    place.iter().enumerate().any(|(rank, alternative)| {
+        let changes = match (rank, changes) {
+            (0, changes) => changes,
+            (_, 0) => return false,
+            (_, changes) => changes - 1,
+        };
+        key.strip_prefix(alternative.as_str())
+            .is_some_and(|key| spells(rest, key, changes))
+    })
 }
 
 fn entries(text: &str) -> impl Iterator<Item = &str> {
@@ -179,6 +218,42 @@ mod tests {
     fn an_exact_entry_beats_its_other_gender() {
         assert_eq!(JOBS.snap("مهندسة", RULE), Some("مهندسة"));
         assert_eq!(JOBS.snap("مهندس", RULE), Some("مهندس"));
+    }
+
+    fn places(alternatives: &[&str]) -> Vec<Vec<String>> {
+        alternatives
+            .iter()
+            .map(|place| place.chars().map(String::from).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_name_is_spelled_by_the_alternatives_of_its_places() {
+        // جيال, with ل weighed where ي was read.
+        assert_eq!(
+            NAMES.spelled_by(&places(&["ج", "يل", "ا", "ل"]), 1),
+            Some("جلال")
+        );
+        assert_eq!(NAMES.spelled_by(&places(&["ج", "يل", "ا", "ل"]), 0), None);
+        // ممراد, its first place maybe empty: with it left out, مراد.
+        let mut stutter = places(&["مه", "م", "ر", "ا", "د"]);
+        assert_eq!(NAMES.spelled_by(&stutter, 1), None);
+        stutter[0].push(String::new());
+        assert_eq!(NAMES.spelled_by(&stutter, 1), Some("مراد"));
+        // Nothing listed is spelled: the caller keeps what was read.
+        assert_eq!(NAMES.spelled_by(&places(&["ق", "ق", "ق"]), 2), None);
+        assert_eq!(NAMES.spelled_by(&[], 2), None);
+    }
+
+    #[test]
+    fn two_names_spelled_alike_are_no_answer() {
+        // سامن read, ي and ح weighed at its last place: سامي and سامح, one change each.
+        assert_eq!(NAMES.spelled_by(&places(&["س", "ا", "م", "نيح"]), 2), None);
+        // حسيز read, ن weighed at its last place and its ي maybe nothing: حسين takes one
+        // change, حسن two; the fewest win.
+        let mut read = places(&["ح", "س", "ي", "زن"]);
+        read[2].push(String::new());
+        assert_eq!(NAMES.spelled_by(&read, 2), Some("حسين"));
     }
 
     #[test]

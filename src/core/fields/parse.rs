@@ -325,20 +325,68 @@ pub fn address_words(text: &str) -> String {
     words.join(" ")
 }
 
-/// A name line's words with the words Tesseract doubts (below `doubt`, by the confidence
-/// `confidence_of` gives) and that are no listed name corrected to the listed name that is
-/// clearly closest. A sure word, or a doubtful one near no listed name, is kept as read:
-/// the list is of common names, and a rare name is never forced onto a common one unless
-/// Tesseract itself doubted its reading.
-pub fn name_words(text: &str, confidence_of: impl Fn(&str) -> Option<f32>, doubt: f32) -> String {
-    text.split(' ')
-        .map(|word| {
-            let doubted = confidence_of(word).is_some_and(|c| c < doubt);
-            if !doubted || lexicon::NAMES.contains(word) {
+/// How sure the reader was of one word, and the alternatives it weighed at each of the
+/// word's places (reading order, surest first; empty when unknown).
+#[derive(Debug, Clone, Default)]
+pub struct WordEvidence {
+    /// The reader's confidence in the word, 0..=1.
+    pub confidence: f32,
+    /// The characters weighed at each place.
+    pub places: Vec<Vec<String>>,
+}
+
+/// When a name word that is no listed name may be corrected.
+#[derive(Debug, Clone, Copy)]
+pub struct NameDoubt {
+    /// Below this confidence, a word spelled by its alternatives as one listed name (see
+    /// [`lexicon::Lexicon::spelled_by`]) takes that name.
+    pub spelled: f32,
+    /// At most this many of the word's places may take another alternative than the one
+    /// read.
+    pub changes: usize,
+    /// Below this confidence, a word clearly closest to one listed name takes it.
+    pub closest: f32,
+}
+
+/// A name line's words, a word that is no listed name corrected to a listed one when the
+/// reader doubted it: to the one name its alternatives spell, or else, when it doubted it
+/// more, to the listed name clearly closest. A sure word, or a doubtful one that neither
+/// way leads to one name, is kept as read: the list is of common names, and a rare name is
+/// never forced onto a common one unless the reader itself doubted its reading.
+pub fn name_words(
+    text: &str,
+    evidence_of: impl Fn(&str) -> Option<WordEvidence>,
+    doubt: NameDoubt,
+) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    // A word that joins a neighbour into a listed name is half of a name the reader split
+    // (عبد الرحيم), not a misread name of its own.
+    let listed = |i: usize| {
+        lexicon::NAMES.contains(words[i])
+            || (i > 0 && lexicon::NAMES.contains(&format!("{}{}", words[i - 1], words[i])))
+            || words
+                .get(i + 1)
+                .is_some_and(|next| lexicon::NAMES.contains(&format!("{}{next}", words[i])))
+    };
+    (0..words.len())
+        .map(|i| {
+            let word = words[i];
+            if listed(i) {
                 return word.to_string();
             }
-            lexicon::NAMES
-                .snap(word, LEXICON_RULE)
+            let Some(evidence) = evidence_of(word) else {
+                return word.to_string();
+            };
+            let spelled = (evidence.confidence < doubt.spelled)
+                .then(|| lexicon::NAMES.spelled_by(&evidence.places, doubt.changes))
+                .flatten();
+            let closest = || {
+                (evidence.confidence < doubt.closest)
+                    .then(|| lexicon::NAMES.snap(word, LEXICON_RULE))
+                    .flatten()
+            };
+            spelled
+                .or_else(closest)
                 .map_or_else(|| word.to_string(), str::to_string)
         })
         .collect::<Vec<_>>()
@@ -520,16 +568,65 @@ mod tests {
 
     #[test]
     fn only_doubted_name_words_are_corrected() {
-        let doubted = |_: &str| Some(0.3);
-        let sure = |_: &str| Some(0.95);
+        const DOUBT: NameDoubt = NameDoubt {
+            spelled: 0.9,
+            changes: 1,
+            closest: 0.8,
+        };
+        let with = |confidence: f32| {
+            move |_: &str| {
+                Some(WordEvidence {
+                    confidence,
+                    places: Vec::new(),
+                })
+            }
+        };
         assert_eq!(
-            name_words("شفيق كاملل هنير", doubted, 0.8),
+            name_words("شفيق كاملل هنير", with(0.3), DOUBT),
             "شفيق كامل منير"
         );
         // Tesseract was sure: kept as read, listed or not.
-        assert_eq!(name_words("شفيق كاملل", sure, 0.8), "شفيق كاملل");
+        assert_eq!(name_words("شفيق كاملل", with(0.95), DOUBT), "شفيق كاملل");
         // Near no listed name: kept.
-        assert_eq!(name_words("قزقز", doubted, 0.8), "قزقز");
+        assert_eq!(name_words("قزقز", with(0.3), DOUBT), "قزقز");
+    }
+
+    #[test]
+    fn a_name_word_its_alternatives_spell_is_corrected_when_doubted() {
+        const DOUBT: NameDoubt = NameDoubt {
+            spelled: 0.9,
+            changes: 1,
+            closest: 0.8,
+        };
+        // جيال read at 0.85, with ل weighed where ي was read: جلال.
+        let evidence = |confidence: f32| {
+            move |word: &str| {
+                (word == "جيال").then(|| WordEvidence {
+                    confidence,
+                    places: ["ج", "يل", "ا", "ل"]
+                        .iter()
+                        .map(|place| place.chars().map(String::from).collect())
+                        .collect(),
+                })
+            }
+        };
+        assert_eq!(name_words("جيال كيرلس", evidence(0.85), DOUBT), "جلال كيرلس");
+        // Half of a split listed name is kept, whatever its alternatives.
+        let split = |_: &str| {
+            Some(WordEvidence {
+                confidence: 0.5,
+                places: ["ع", "بي", "د"]
+                    .iter()
+                    .map(|place| place.chars().map(String::from).collect())
+                    .collect(),
+            })
+        };
+        assert_eq!(name_words("عبد الرحيم", split, DOUBT), "عبد الرحيم");
+        // Sure of it: kept.
+        assert_eq!(
+            name_words("جيال كيرلس", evidence(0.95), DOUBT),
+            "جيال كيرلس"
+        );
     }
 
     #[test]
