@@ -491,20 +491,31 @@ fn name_places(choices: &[Vec<crate::core::ocr::words::Choice>]) -> Vec<Vec<Stri
 }
 
 /// Reads the national ID and checks it; a number failing its checksum is returned as
-/// read, with a lowered confidence, never "fixed" into another valid number.
+/// read, with a lowered confidence, never "fixed" into another valid number. `witness`
+/// says whether a number agrees with what the card prints elsewhere (the birth date on the
+/// front, the gender on the back): the weaker readers asked when the glyph reader fails
+/// count only when it does.
 fn id_field(
     context: &mut CardContext<'_>,
     specs: &'static [LineSpec],
     row: Option<&'static LineSpec>,
+    witness: impl Fn(&str) -> bool,
 ) -> Result<(Field, Option<NationalIdFacts>), CoreError> {
     let (zone_read, rect) = read_at(context, spec(specs, "id_number"))?;
     // Readings in order of trust, the card's rules deciding between them: the glyph
     // reader first; when its number is not a well-formed ID, Tesseract's reading of the
     // same line; then, where a neighbour shares the row, the row's rightmost 14 digits.
-    // Whether no reading so far holds a well-formed ID: each fallback asks only then.
-    let unresolved =
-        |readings: &[Recognized]| readings.iter().all(|r| well_formed_id(&r.text).is_none());
-    let mut readings = vec![zone_read];
+    // Each weaker reading is one more chance of a check digit holding by luck (1 in 11):
+    // its number must also agree with the card's witness.
+    let mut readings = vec![Reading::Glyphs(zone_read)];
+    let accepted = |reading: &Reading| {
+        let (Reading::Glyphs(read) | Reading::Weaker(read)) = reading;
+        well_formed_id(&read.text)
+            .filter(|id| matches!(reading, Reading::Glyphs(_)) || witness(id))
+            .map(|id| (id, read.confidence))
+    };
+    // Whether no reading so far is accepted: each fallback asks only then.
+    let unresolved = |readings: &[Reading]| readings.iter().all(|r| accepted(r).is_none());
     if unresolved(&readings) {
         // A wide gap inside the number (a spaced font, a blur) splits it into runs, of
         // which the zone reading keeps the longest: read every glyph and join them.
@@ -512,7 +523,7 @@ fn id_field(
         context
             .boxes
             .push(("id_number (all glyphs)", rect, every.text.clone()));
-        readings.push(every);
+        readings.push(Reading::Glyphs(every));
     }
     if unresolved(&readings) {
         // Uneven light fades part of the number below the line's one threshold.
@@ -520,7 +531,7 @@ fn id_field(
         context
             .boxes
             .push(("id_number (evened)", rect, evened.text.clone()));
-        readings.push(evened);
+        readings.push(Reading::Glyphs(evened));
     }
     if unresolved(&readings) {
         let opinion = second_opinion(context, "id_number (tesseract)", rect)?;
@@ -529,7 +540,7 @@ fn id_field(
         // digit. (On 860 dev cards it answered 25 times; the one wrong answer, valid by
         // chance, came at 0.39, and two right ones below 0.45.)
         if opinion.confidence >= TESSERACT_ID_MIN_CONFIDENCE {
-            readings.push(opinion);
+            readings.push(Reading::Weaker(opinion));
         }
     }
     if let Some(row) = row.filter(|_| unresolved(&readings)) {
@@ -539,44 +550,49 @@ fn id_field(
             .read_shaped(row_rect, "dddddddddddddd", LineEnd::Right)
         {
             context.boxes.push((row.name, row_rect, found.text.clone()));
-            // Each further reading is one more chance for a misread number to pass the
-            // check digit by luck (1 in 11): a doubtful glyph disqualifies this one.
+            // A doubtful glyph disqualifies this one.
             if found.confidence >= ROW_ID_MIN_CONFIDENCE {
-                readings.push(found);
+                readings.push(Reading::Weaker(found));
             }
         }
     }
     if unresolved(&readings) {
-        // Only a well-formed number read with every glyph sure counts: each further
-        // reading is one more chance of a lucky check digit.
+        // Only a well-formed number read with every glyph sure counts.
         let found = read_nearby_bands(context, spec(specs, "id_number"), rect, |read| {
             read.confidence >= ROW_ID_MIN_CONFIDENCE && well_formed_id(&read.text).is_some()
         })?;
-        readings.extend(found);
+        readings.extend(found.map(Reading::Weaker));
     }
-    if let Some((id, read)) = readings
-        .iter()
-        .find_map(|r| well_formed_id(&r.text).map(|id| (id, r)))
-    {
+    if let Some((id, confidence)) = readings.iter().find_map(accepted) {
         let facts = national_id::analyze(&id);
-        return Ok((Field::new(id, read.confidence), facts));
+        return Ok((Field::new(id, confidence), facts));
     }
-    // No reading is a well-formed ID: return the first 14-digit one as read, flagged.
-    let Some((id, read)) = readings
-        .iter()
-        .find_map(|r| parse::national_id(&r.text).map(|id| (id, r)))
-    else {
+    // No reading is accepted: return the first 14-digit one as read, flagged.
+    let Some((id, read)) = readings.iter().find_map(|reading| {
+        let (Reading::Glyphs(read) | Reading::Weaker(read)) = reading;
+        parse::national_id(&read.text).map(|id| (id, read))
+    }) else {
         return Ok((Field::default(), None));
     };
-    // A number whose check digit holds by chance but that cannot be an ID (century 1, a
-    // 31st of February, an unknown governorate) is certainly misread: no answer beats a
-    // confident wrong one. A number that merely fails its checksum is returned as read,
-    // flagged by a low confidence and `checksum_valid: false`, never "fixed" into another.
+    // A number whose check digit holds but that cannot be an ID (century 1, a 31st of
+    // February, an unknown governorate) or that the witness contradicts is certainly
+    // misread: no answer beats a confident wrong one. A number that merely fails its
+    // checksum is returned as read, flagged by a low confidence and
+    // `checksum_valid: false`, never "fixed" into another.
     if national_id::checksum_valid(&id) {
         return Ok((Field::default(), None));
     }
     let facts = national_id::analyze(&id);
     Ok((Field::new(id, read.confidence * 0.3), facts))
+}
+
+/// One reading of the national ID's line, by how far it is trusted.
+enum Reading {
+    /// The glyph reader's, which the check digit alone decides.
+    Glyphs(Recognized),
+    /// A weaker reader's (Tesseract, a shared row, a nearby band), which must also agree
+    /// with what the card prints elsewhere.
+    Weaker(Recognized),
 }
 
 /// A digit line read in another band of rows near its zone, when the line finder took the
@@ -703,8 +719,16 @@ fn read_front(
     context: &mut CardContext<'_>,
 ) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::FRONT;
-    let (mut id_number, mut facts) = id_field(context, specs, None)?;
     let (mut birthday, mut birthday_arabic) = date_fields(context, specs, "birthday", true)?;
+    // The printed birth date, when read, must be the number's own, give or take one digit,
+    // for a weaker reading of the number to count. The glyph reader that read the date
+    // misreads a digit now and then in some faces (a 5 for a 2), and the number is then
+    // the better witness; a number off the date in two digits or more is Tesseract's
+    // misreading, whose check digit held by luck.
+    let printed_birthday = birthday.value.clone();
+    let (mut id_number, mut facts) = id_field(context, specs, None, |id| {
+        printed_birthday.is_empty() || crosscheck::birth_date_nearly_agrees(id, &printed_birthday)
+    })?;
     // The ID failed its checksum, and the printed birth date fixes it with one digit.
     if let Some(repaired) = crosscheck::repair_id_with_birth_date(&id_number.value, &birthday.value)
     {
@@ -1040,7 +1064,19 @@ fn read_back(
     context: &mut CardContext<'_>,
 ) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::BACK;
-    let (id_number, facts) = id_field(context, specs, Some(&layout::BACK_ID_ROW))?;
+    let [(mut gender, mut gender_en), (religion, religion_en), (marriage, marriage_en)] =
+        status_row(context)?;
+    // The printed gender, when read, must be the number's own (its 13th digit) for a
+    // weaker reading of the number to count.
+    let printed_gender = vocabulary::GENDERS
+        .iter()
+        .find(|t| !gender_en.value.is_empty() && t.english == gender_en.value)
+        .and_then(|t| t.gender);
+    let (id_number, facts) = id_field(context, specs, Some(&layout::BACK_ID_ROW), |id| {
+        printed_gender.is_none_or(|printed| {
+            national_id::analyze(id).is_some_and(|facts| facts.gender == printed)
+        })
+    })?;
     let (mut issue_date, mut issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
     let (mut expiry_date, mut expiry_date_arabic) =
         date_fields(context, specs, "expiry_date", true)?;
@@ -1085,8 +1121,6 @@ fn read_back(
         issue_date = Field::default();
         issue_date_arabic = Field::default();
     }
-    let [(mut gender, mut gender_en), (religion, religion_en), (marriage, marriage_en)] =
-        status_row(context)?;
     // The number's 13th digit encodes the gender. When the number passes every rule it
     // fills an unreadable printed gender and wins a disagreement, saying so in the
     // confidence, as the front's birth date does.

@@ -28,12 +28,22 @@ pub fn repair_id_with_birth_date(id: &str, printed_birthday: &str) -> Option<Str
         _ => return None,
     };
     let candidate = format!("{century}{}{}", &digits[2..], &id[7..]);
-    let changed = candidate
-        .chars()
-        .zip(id.chars())
-        .filter(|(a, b)| a != b)
-        .count();
-    (changed == 1 && checksum_valid(&candidate)).then_some(candidate)
+    (differing_places(&candidate, id) == 1 && checksum_valid(&candidate)).then_some(candidate)
+}
+
+/// Whether a national ID's birth date is the printed one (`yyyy/mm/dd`) give or take one
+/// digit. A reader misreads a digit of the printed date now and then; a number off it in
+/// two digits or more is the number misread.
+pub fn birth_date_nearly_agrees(id: &str, printed_birthday: &str) -> bool {
+    super::national_id::analyze(id)
+        .and_then(|facts| facts.birth_date)
+        .is_some_and(|date| differing_places(&date, printed_birthday) <= 1)
+}
+
+/// At how many places two strings differ, every place beyond the shorter one included.
+fn differing_places(a: &str, b: &str) -> usize {
+    let same = a.chars().zip(b.chars()).filter(|(x, y)| x == y).count();
+    a.chars().count().max(b.chars().count()) - same
 }
 
 /// The expiry's year and month implied by an issue date `yyyy/mm`.
@@ -109,6 +119,24 @@ mod tests {
         two_wrong[10] = b'0' + (two_wrong[10] - b'0' + 1) % 10;
         let two_wrong = String::from_utf8(two_wrong).unwrap();
         assert_eq!(repair_id_with_birth_date(&two_wrong, "1988/06/26"), None);
+    }
+
+    #[test]
+    fn a_birth_date_one_digit_off_still_agrees() {
+        let id = valid("2880626012345");
+        assert!(birth_date_nearly_agrees(&id, "1988/06/26"));
+        assert!(
+            birth_date_nearly_agrees(&id, "1988/06/28"),
+            "one digit misread"
+        );
+        assert!(
+            !birth_date_nearly_agrees(&id, "1958/06/21"),
+            "two digits off"
+        );
+        assert!(
+            !birth_date_nearly_agrees("1880626012345", "1988/06/26"),
+            "no date"
+        );
     }
 
     #[test]
