@@ -18,9 +18,13 @@ pub enum Model {
     /// row's closed vocabularies.
     Arabic,
     /// The project's `ara` fine-tuned on the card's word lines
-    /// (`models/idcard_ara.traineddata`, training/train-arabic.sh): names, address,
-    /// region, professions.
+    /// (`models/idcard_ara.traineddata`, training/train-arabic.sh): address, region,
+    /// professions.
     Words,
+    /// The same model, also giving the characters it weighed at each place of a word
+    /// (see [`Word::choices`]): the name lines, whose words are checked against the
+    /// names a card prints. Asked only where used: the alternatives cost time.
+    Names,
     /// Stock `eng`: the Latin card serial.
     Latin,
     /// The project's own glyph reader (`models/idcard_glyphs.bin`, see
@@ -157,9 +161,6 @@ impl Engine {
         ] {
             set(api, "debug_file", "/dev/null")?;
         }
-        // The word model also says which characters it weighed at each place (written in
-        // the hOCR), so a name word can be checked against the names a card prints.
-        set(&mut engine.words, "lstm_choice_mode", "2")?;
         Ok(engine)
     }
 
@@ -252,7 +253,7 @@ impl Engine {
         };
         let api = match model {
             Model::Arabic => &mut self.arabic,
-            Model::Words => &mut self.words,
+            Model::Words | Model::Names => &mut self.words,
             Model::Latin => &mut self.latin,
             // The longest run between wide gaps: an ID or a date holds no space, and the
             // glyphs a search zone catches from a neighbour stand apart.
@@ -260,11 +261,17 @@ impl Engine {
             Model::DigitsTesseract => &mut self.digits_tesseract,
         };
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
+        let with_choices = model == Model::Names;
+        // 2 = the alternatives from the decoder, one place per character.
+        set(
+            api,
+            "lstm_choice_mode",
+            if with_choices { "2" } else { "0" },
+        )?;
         // 7 = treat the rectangle as one text line.
-        let with_choices = model == Model::Words;
         let line = recognize(api, rect, "7", with_choices)?;
         if !second_reading
-            || !matches!(model, Model::Arabic | Model::Words)
+            || !matches!(model, Model::Arabic | Model::Words | Model::Names)
             || (!line.text.is_empty() && line.confidence >= LOW_CONFIDENCE)
         {
             return Ok(line);
