@@ -23,7 +23,7 @@ pub enum Model {
     Words,
     /// The same model, also giving the characters it weighed at each place of a word
     /// (see [`Word::choices`]): the name lines, whose words are checked against the
-    /// names a card prints. Asked only where used: the alternatives cost time.
+    /// names a card prints. Asked only where they are used.
     Names,
     /// Stock `eng`: the Latin card serial.
     Latin,
