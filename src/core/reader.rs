@@ -849,6 +849,14 @@ fn read_house_number(
         return Ok(parse::house_number(&glyphs.text).map(|digits| (digits, glyphs)));
     }
     let tesseract = engine.read_line(Model::DigitsTesseract, word, None)?;
+    // The two readers read the same number: each is evidence for the other, as far down as
+    // a floor that keeps letters out (a word of letters read as digits reads differently).
+    let agreed = parse::house_number(&glyphs.text)
+        .filter(|number| parse::house_number(&tesseract.text).as_ref() == Some(number))
+        .filter(|_| glyphs.confidence.min(tesseract.confidence) >= AGREED_NUMBER_CONFIDENCE);
+    if let Some(number) = agreed {
+        return Ok(Some((number, glyphs)));
+    }
     Ok([
         (glyphs, GLYPH_NUMBER_CONFIDENCE),
         (tesseract, TESSERACT_NUMBER_CONFIDENCE),
@@ -866,6 +874,8 @@ const SURE_GLYPH_NUMBER: f32 = 0.95;
 const GLYPH_NUMBER_CONFIDENCE: f32 = 0.9;
 /// Tesseract's digit-model confidence below which a word is not a house number.
 const TESSERACT_NUMBER_CONFIDENCE: f32 = 0.85;
+/// Below this confidence (either reader's) a number both readers read is no house number.
+const AGREED_NUMBER_CONFIDENCE: f32 = 0.3;
 
 /// Where an address line's house number may stand, surest first. Tesseract finds the
 /// line's words but may drop a number it cannot read, or box it short of its last digit:
@@ -927,10 +937,33 @@ fn house_number_candidates(
         span(&right_of_first, line),
         Some(widened_first),
         span(&touching_first, line),
+        rightmost_ink_word(ink, line),
     ]
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// The line's rightmost word of ink, split at word gaps, past a narrow mark standing off
+/// at the end (the card's edge or its shadow): where Tesseract joined the house number to
+/// the word after it, its first word holds both, and the digit readers read the word's
+/// letters as digits too.
+fn rightmost_ink_word(ink: &InkMap, line: PixelRect) -> Option<PixelRect> {
+    let words: Vec<PixelRect> = ink
+        .words_split_by(line, 5)
+        .into_iter()
+        .filter(|&word| !ink.is_vertical_rule(word))
+        .collect();
+    let stray_at_end = match words.as_slice() {
+        [.., before, last] => last.2 <= line.3 / 2 && last.0 - (before.0 + before.2) > line.3 / 2,
+        _ => false,
+    };
+    let words = if stray_at_end {
+        &words[..words.len() - 1]
+    } else {
+        &words[..]
+    };
+    words.last().copied()
 }
 
 /// The columns `rects` cover together, over the whole height of `line`.
