@@ -1180,6 +1180,11 @@ fn read_back(
             gender_en = Field::new(term.english, confidence);
         }
     }
+    let feminine = match gender_en.value.as_str() {
+        "F" => Some(true),
+        "M" => Some(false),
+        _ => None,
+    };
     let mut jobs = Field::default();
     let mut degree = Field::default();
     for line in ["profession_1", "profession_2"] {
@@ -1188,7 +1193,7 @@ fn read_back(
         if text.is_empty() {
             continue;
         }
-        let (field, is_degree) = match parse::profession_entry(&text) {
+        let (field, is_degree) = match parse::profession_entry(&text, feminine) {
             Some((entry, is_degree)) => (Field::new(entry, read.confidence), is_degree),
             // No title on our lists, and Tesseract doubts it: the background or a
             // neighbouring row read as a line, not a title printed there.

@@ -159,6 +159,23 @@ impl Lexicon {
         })
     }
 
+    /// The spelling of the entry `text` in the given gender: its other-gender form when
+    /// the list has one and `text` is the other gender (مترجم for a man, مترجمة for a
+    /// woman), else `text`'s own. `None` when `text` is no entry. The feminine form is
+    /// the one with the added ending.
+    pub fn gender_form(&self, text: &str, feminine: bool) -> Option<&str> {
+        let reading = key(text);
+        let entry = self.entries.iter().find(|e| e.key == reading)?;
+        let other = self
+            .entries
+            .iter()
+            .find(|o| o.key != entry.key && o.is_gender_form_of(entry));
+        Some(match other {
+            Some(other) if (other.key.len() > entry.key.len()) == feminine => &other.text,
+            _ => &entry.text,
+        })
+    }
+
     /// Whether `reading` is an entry (after folding).
     pub fn contains(&self, reading: &str) -> bool {
         let reading = key(reading);
@@ -254,6 +271,17 @@ mod tests {
         let mut read = places(&["ح", "س", "ي", "زن"]);
         read[2].push(String::new());
         assert_eq!(NAMES.spelled_by(&read, 2), Some("حسين"));
+    }
+
+    #[test]
+    fn a_title_takes_its_holders_gender() {
+        assert_eq!(JOBS.gender_form("مترجم", true), Some("مترجمة"));
+        assert_eq!(JOBS.gender_form("مترجمة", false), Some("مترجم"));
+        assert_eq!(JOBS.gender_form("مترجمة", true), Some("مترجمة"));
+        assert_eq!(DEGREES.gender_form("طالب", true), Some("طالبة"));
+        // No other form listed: as it is.
+        assert_eq!(JOBS.gender_form("ربة منزل", false), Some("ربة منزل"));
+        assert_eq!(JOBS.gender_form("غواص", true), None);
     }
 
     #[test]

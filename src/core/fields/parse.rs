@@ -403,15 +403,23 @@ const LEXICON_RULE: SnapRule = SnapRule {
 /// (`degree`) rather than a job, when the reading is clearly one entry misread. Only the
 /// whole reading is matched: matching runs of its words too (to shed debris beside a
 /// title) snapped debris onto short titles and cost more than it gained on the dev sets.
-pub fn profession_entry(text: &str) -> Option<(String, bool)> {
+///
+/// The registry prints a title in its holder's gender (مترجم, مترجمة): when the card's
+/// gender is known (`feminine`), it chooses between a title's two forms, not a final
+/// letter the reader may have added or lost.
+pub fn profession_entry(text: &str, feminine: Option<bool>) -> Option<(String, bool)> {
     let job = lexicon::JOBS.snap_scored(text, LEXICON_RULE);
     let degree = lexicon::DEGREES.snap_scored(text, LEXICON_RULE);
-    match (job, degree) {
-        (Some((job, j)), Some((_, d))) if j > d => Some((job.to_string(), false)),
-        (_, Some((degree, _))) => Some((degree.to_string(), true)),
-        (Some((job, _)), None) => Some((job.to_string(), false)),
-        (None, None) => None,
-    }
+    let (lexicon, entry, is_degree) = match (job, degree) {
+        (Some((job, j)), Some((_, d))) if j > d => (&lexicon::JOBS, job, false),
+        (_, Some((degree, _))) => (&lexicon::DEGREES, degree, true),
+        (Some((job, _)), None) => (&lexicon::JOBS, job, false),
+        (None, None) => return None,
+    };
+    let entry = feminine
+        .and_then(|feminine| lexicon.gender_form(entry, feminine))
+        .unwrap_or(entry);
+    Some((entry.to_string(), is_degree))
 }
 
 /// The address's second line, "district - governorate", as printed. The governorate is
@@ -640,14 +648,31 @@ mod tests {
     #[test]
     fn professions_snap_to_listed_titles_and_say_which_field() {
         assert_eq!(
-            profession_entry("فقي بهرباء"),
+            profession_entry("فقي بهرباء", None),
             Some(("فني كهرباء".to_string(), false))
         );
         assert_eq!(
-            profession_entry("دبلوهم فني تجاري"),
+            profession_entry("دبلوهم فني تجاري", Some(true)),
             Some(("دبلوم فني تجاري".to_string(), true))
         );
-        assert_eq!(profession_entry("غواص"), None);
+        assert_eq!(profession_entry("غواص", None), None);
+    }
+
+    #[test]
+    fn a_profession_takes_the_cards_gender() {
+        // مترجمة read on a man's card: a letter added, not a woman's title.
+        assert_eq!(
+            profession_entry("مترجمة", Some(false)),
+            Some(("مترجم".to_string(), false))
+        );
+        assert_eq!(
+            profession_entry("مترجمة", None),
+            Some(("مترجمة".to_string(), false))
+        );
+        assert_eq!(
+            profession_entry("طالب", Some(true)),
+            Some(("طالبة".to_string(), true))
+        );
     }
 
     #[test]
