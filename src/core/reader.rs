@@ -412,13 +412,13 @@ const NAME_DOUBT: parse::NameDoubt = parse::NameDoubt {
     closest: 0.8,
 };
 
-/// The least weight the decoder gave an alternative for it to count in a name word (dev:
-/// 0.05 and 0.2 tried).
-const NAME_CHOICE_FLOOR: f32 = 0.05;
+/// The least weight the decoder gave an alternative for it to count in a word printed from
+/// a list (dev, on names: 0.05 and 0.2 tried).
+const CHOICE_FLOOR: f32 = 0.05;
 
-/// Below this weight the character read at a place of a name word may be nothing at all,
-/// as may a character read twice in a row.
-const NAME_PLACE_MAY_BE_EMPTY: f32 = 0.5;
+/// Below this weight the character read at a place of a word printed from a list may be
+/// nothing at all, as may a character read twice in a row.
+const PLACE_MAY_BE_EMPTY: f32 = 0.5;
 
 /// A person's name line: the first name, the rest of the name, the husband's name.
 fn name_field(
@@ -440,7 +440,7 @@ fn name_field(
         word_read(word).map(|w| parse::WordEvidence {
             confidence: w.confidence,
             places: if w.text == word {
-                name_places(&w.choices)
+                listed_places(&w.choices)
             } else {
                 Vec::new()
             },
@@ -459,9 +459,9 @@ fn name_field(
     ))
 }
 
-/// The alternatives at each place of a name word that the decoder gave some weight, with
-/// an empty one where the place may hold nothing.
-fn name_places(choices: &[Vec<crate::core::ocr::words::Choice>]) -> Vec<Vec<String>> {
+/// The alternatives at each place of a word printed from a list (a name, a title) that
+/// the decoder gave some weight, with an empty one where the place may hold nothing.
+fn listed_places(choices: &[Vec<crate::core::ocr::words::Choice>]) -> Vec<Vec<String>> {
     let top = |i: usize| choices.get(i).and_then(|p| p.first());
     choices
         .iter()
@@ -470,7 +470,7 @@ fn name_places(choices: &[Vec<crate::core::ocr::words::Choice>]) -> Vec<Vec<Stri
             let mut alternatives: Vec<String> = place
                 .iter()
                 .enumerate()
-                .filter(|(rank, c)| *rank == 0 || c.confidence >= NAME_CHOICE_FLOOR)
+                .filter(|(rank, c)| *rank == 0 || c.confidence >= CHOICE_FLOOR)
                 .map(|(_, c)| c.text.clone())
                 .collect();
             let read = top(i);
@@ -481,7 +481,7 @@ fn name_places(choices: &[Vec<crate::core::ocr::words::Choice>]) -> Vec<Vec<Stri
                     .filter_map(top)
                     .any(|neighbour| neighbour.text == read.text)
             });
-            let weak = read.is_some_and(|read| read.confidence < NAME_PLACE_MAY_BE_EMPTY);
+            let weak = read.is_some_and(|read| read.confidence < PLACE_MAY_BE_EMPTY);
             if read_twice || weak {
                 alternatives.push(String::new());
             }
@@ -1193,7 +1193,16 @@ fn read_back(
         if text.is_empty() {
             continue;
         }
-        let (field, is_degree) = match parse::profession_entry(&text, feminine) {
+        // A reading too far from every title for the closest to be clear may still be one
+        // title spelled by the alternatives the reader weighed.
+        let places: Vec<Vec<String>> = read
+            .words
+            .iter()
+            .flat_map(|word| listed_places(&word.choices))
+            .collect();
+        let entry = parse::profession_entry(&text, feminine)
+            .or_else(|| parse::profession_spelled_by(&places, feminine));
+        let (field, is_degree) = match entry {
             Some((entry, is_degree)) => (Field::new(entry, read.confidence), is_degree),
             // No title on our lists, and Tesseract doubts it: the background or a
             // neighbouring row read as a line, not a title printed there.

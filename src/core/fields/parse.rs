@@ -416,11 +416,36 @@ pub fn profession_entry(text: &str, feminine: Option<bool>) -> Option<(String, b
         (Some((job, _)), None) => (&lexicon::JOBS, job, false),
         (None, None) => return None,
     };
-    let entry = feminine
-        .and_then(|feminine| lexicon.gender_form(entry, feminine))
-        .unwrap_or(entry);
-    Some((entry.to_string(), is_degree))
+    Some((in_gender(lexicon, entry, feminine), is_degree))
 }
+
+/// The one listed title (job or qualification, and which) that a line's alternatives
+/// spell (see [`lexicon::Lexicon::spelled_by`]), in the card's gender when known.
+pub fn profession_spelled_by(
+    places: &[Vec<String>],
+    feminine: Option<bool>,
+) -> Option<(String, bool)> {
+    let job = lexicon::JOBS.spelled_by(places, PROFESSION_CHANGES);
+    let degree = lexicon::DEGREES.spelled_by(places, PROFESSION_CHANGES);
+    let (lexicon, entry, is_degree) = match (job, degree) {
+        (Some(job), None) => (&lexicon::JOBS, job, false),
+        (None, Some(degree)) => (&lexicon::DEGREES, degree, true),
+        _ => return None,
+    };
+    Some((in_gender(lexicon, entry, feminine), is_degree))
+}
+
+/// A listed title in the card's gender, when known (see [`lexicon::Lexicon::gender_form`]).
+fn in_gender(lexicon: &lexicon::Lexicon, entry: &str, feminine: Option<bool>) -> String {
+    feminine
+        .and_then(|feminine| lexicon.gender_form(entry, feminine))
+        .unwrap_or(entry)
+        .to_string()
+}
+
+/// At most this many places of a profession line may take another alternative than the
+/// one read.
+const PROFESSION_CHANGES: usize = 2;
 
 /// The address's second line, "district - governorate", as printed. The governorate is
 /// one of a closed list: a reading close to one name (and clearly closer than to any
@@ -656,6 +681,27 @@ mod tests {
             Some(("دبلوم فني تجاري".to_string(), true))
         );
         assert_eq!(profession_entry("غواص", None), None);
+    }
+
+    #[test]
+    fn a_title_its_alternatives_spell_is_taken() {
+        let places = |alternatives: &[&str]| -> Vec<Vec<String>> {
+            alternatives
+                .iter()
+                .map(|place| place.chars().map(String::from).collect())
+                .collect()
+        };
+        // كالب read, ت weighed at its third place: كاتب, a job.
+        assert_eq!(
+            profession_spelled_by(&places(&["ك", "ا", "لت", "ب"]), None),
+            Some(("كاتب".to_string(), false))
+        );
+        // طالب, a qualification, in a woman's form on her card.
+        assert_eq!(
+            profession_spelled_by(&places(&["ط", "ا", "ل", "يب"]), Some(true)),
+            Some(("طالبة".to_string(), true))
+        );
+        assert_eq!(profession_spelled_by(&places(&["ق", "ق"]), None), None);
     }
 
     #[test]

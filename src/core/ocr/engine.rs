@@ -18,13 +18,12 @@ pub enum Model {
     /// row's closed vocabularies.
     Arabic,
     /// The project's `ara` fine-tuned on the card's word lines
-    /// (`models/idcard_ara.traineddata`, training/train-arabic.sh): address, region,
-    /// professions.
+    /// (`models/idcard_ara.traineddata`, training/train-arabic.sh): address, region.
     Words,
     /// The same model, also giving the characters it weighed at each place of a word
-    /// (see [`Word::choices`]): the name lines, whose words are checked against the
-    /// names a card prints. Asked only where they are used.
-    Names,
+    /// (see [`Word::choices`]): the lines printed from lists (names, professions), whose
+    /// words are checked against those lists. Asked only where they are used.
+    Listed,
     /// Stock `eng`: the Latin card serial.
     Latin,
     /// The project's own glyph reader (`models/idcard_glyphs.bin`, see
@@ -253,7 +252,7 @@ impl Engine {
         };
         let api = match model {
             Model::Arabic => &mut self.arabic,
-            Model::Words | Model::Names => &mut self.words,
+            Model::Words | Model::Listed => &mut self.words,
             Model::Latin => &mut self.latin,
             // The longest run between wide gaps: an ID or a date holds no space, and the
             // glyphs a search zone catches from a neighbour stand apart.
@@ -261,7 +260,7 @@ impl Engine {
             Model::DigitsTesseract => &mut self.digits_tesseract,
         };
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
-        let with_choices = model == Model::Names;
+        let with_choices = model == Model::Listed;
         // 2 = the alternatives from the decoder, one place per character.
         set(
             api,
@@ -271,7 +270,7 @@ impl Engine {
         // 7 = treat the rectangle as one text line.
         let line = recognize(api, rect, "7", with_choices)?;
         if !second_reading
-            || !matches!(model, Model::Arabic | Model::Words | Model::Names)
+            || !matches!(model, Model::Arabic | Model::Words | Model::Listed)
             || (!line.text.is_empty() && line.confidence >= LOW_CONFIDENCE)
         {
             return Ok(line);
