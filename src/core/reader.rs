@@ -813,8 +813,9 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
             .push(("address", rest_rect, rest.text.clone()));
         let words = parse::arabic_text(&rest.text);
         if !words.is_empty() {
+            let text = parse::address_words(&format!("{digits} {words}"));
             return Ok(Field::new(
-                parse::address_words(&format!("{digits} {words}")),
+                address_names(&text, &rest),
                 rest.confidence.min(number.confidence),
             ));
         }
@@ -827,11 +828,36 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         .filter(|w| !w.chars().all(super::fields::digits::is_arabic_indic_digit))
         .map(str::to_string)
         .collect();
-    Ok(Field::new(
-        parse::address_words(&words.join(" ")),
-        read.confidence,
-    ))
+    let text = parse::address_words(&words.join(" "));
+    Ok(Field::new(address_names(&text, &read), read.confidence))
 }
+
+/// An address with the words that may be a person's name (شارع محمد فريد) corrected as
+/// names are, but only to the one listed name their alternatives spell: street and village
+/// names are an open vocabulary, and the closest listed name would be a guess.
+fn address_names(text: &str, read: &Recognized) -> String {
+    let evidence_of = |word: &str| {
+        parse::may_name_a_person(word)
+            .then(|| {
+                read.words
+                    .iter()
+                    .find(|w| w.text == word)
+                    .map(|w| parse::WordEvidence {
+                        confidence: w.confidence,
+                        places: listed_places(&w.choices),
+                    })
+            })
+            .flatten()
+    };
+    parse::name_words(text, evidence_of, ADDRESS_NAME_DOUBT)
+}
+
+/// When an address word is corrected to a listed name: as a name line's, but never to the
+/// closest name.
+const ADDRESS_NAME_DOUBT: parse::NameDoubt = parse::NameDoubt {
+    closest: 0.0,
+    ..NAME_DOUBT
+};
 
 /// Reads a house number in `word` with both digit readers, and keeps the surer reading
 /// that is a number at all. The glyph reader is sure of clean prints but loses a digit

@@ -285,6 +285,16 @@ fn address_kind(word: &str) -> Option<&'static str> {
         .flatten()
 }
 
+/// Whether an address word may be a person's name (the streets named after people): no
+/// number, no kind of place, not the words that join a second street, no article.
+pub fn may_name_a_person(word: &str) -> bool {
+    word.chars().count() >= 2
+        && !word.chars().any(super::digits::is_arabic_indic_digit)
+        && !word.starts_with("ال")
+        && !matches!(word, "متفرع" | "من" | "بن")
+        && address_kind(word).is_none()
+}
+
 /// Whether an address reading opens with a word that is a kind of place: its first word
 /// is then no house number, whatever the digit readers make of it.
 pub fn opens_with_address_kind(text: &str) -> bool {
@@ -681,6 +691,15 @@ mod tests {
             Some(("دبلوم فني تجاري".to_string(), true))
         );
         assert_eq!(profession_entry("غواص", None), None);
+    }
+
+    #[test]
+    fn only_some_address_words_may_name_a_person() {
+        assert!(may_name_a_person("فريد"));
+        assert!(!may_name_a_person("الجمهورية"), "an article");
+        assert!(!may_name_a_person("شارع"), "a kind of place");
+        assert!(!may_name_a_person("١٢٣"));
+        assert!(!may_name_a_person("متفرع"));
     }
 
     #[test]
