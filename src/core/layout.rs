@@ -64,7 +64,7 @@ pub const FRONT: &[LineSpec] = &[
     line("first_name", 0.58, 0.995, 0.25, 0.36, Model::Listed),
     line("last_name", 0.42, 0.995, 0.34, 0.49, Model::Listed),
     line("address", 0.36, 0.995, 0.48, 0.59, Model::Listed),
-    line("region", 0.36, 0.995, 0.57, 0.68, Model::Words),
+    line("region", 0.36, 0.995, 0.57, 0.68, Model::Listed),
     LineSpec {
         whitelist: Some(DIGIT_CHARS),
         ..line("id_number", 0.38, 0.995, 0.75, 0.91, Model::Digits)

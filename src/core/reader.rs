@@ -771,7 +771,9 @@ fn read_front(
         address: address_field(context)?,
         region: {
             let read = read(context, spec(specs, "region"))?;
-            Field::new(parse::region_text(&read.text), read.confidence)
+            let text = parse::region_text(&read.text);
+            let text = district_by_alternatives(&text, &read).unwrap_or(text);
+            Field::new(text, read.confidence)
         },
     };
     Ok((CardFields::Front(front), facts))
@@ -831,6 +833,27 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     let text = parse::address_words(&words.join(" "));
     Ok(Field::new(address_names(&text, &read), read.confidence))
 }
+
+/// The region line (`district - governorate`) with a district that is none of its
+/// governorate's listed ones replaced by the one listed district its words' alternatives
+/// spell (see [`crate::core::fields::lexicon::Lexicon::spelled_by`]), when one does.
+fn district_by_alternatives(region: &str, read: &Recognized) -> Option<String> {
+    let (district, governorate) = region.split_once(" - ")?;
+    let districts = crate::core::fields::lexicon::districts_of(governorate)?;
+    if districts.contains(district) {
+        return None;
+    }
+    let mut places = Vec::new();
+    for word in district.split(' ') {
+        let read_word = read.words.iter().find(|w| w.text == word)?;
+        places.extend(listed_places(&read_word.choices));
+    }
+    let spelled = districts.spelled_by(&places, DISTRICT_CHANGES)?;
+    Some(format!("{spelled} - {governorate}"))
+}
+
+/// At most this many places of a district may take another alternative than the one read.
+const DISTRICT_CHANGES: usize = 2;
 
 /// An address with the words that may be a person's name (شارع محمد فريد) corrected as
 /// names are, but only to the one listed name their alternatives spell: street and village
