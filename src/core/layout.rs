@@ -61,10 +61,10 @@ const DIGIT_CHARS: &str = "٠١٢٣٤٥٦٧٨٩/";
 
 /// The front's lines.
 pub const FRONT: &[LineSpec] = &[
-    line("first_name", 0.58, 0.995, 0.25, 0.36, Model::Listed),
-    line("last_name", 0.42, 0.995, 0.34, 0.49, Model::Listed),
-    line("address", 0.36, 0.995, 0.48, 0.59, Model::Listed),
-    line("region", 0.36, 0.995, 0.57, 0.68, Model::Listed),
+    line("first_name", 0.58, 0.995, 0.25, 0.36, Model::Words),
+    line("last_name", 0.42, 0.995, 0.34, 0.49, Model::Words),
+    line("address", 0.36, 0.995, 0.48, 0.59, Model::Words),
+    line("region", 0.36, 0.995, 0.57, 0.68, Model::Words),
     LineSpec {
         whitelist: Some(DIGIT_CHARS),
         ..line("id_number", 0.38, 0.995, 0.75, 0.91, Model::Digits)
@@ -89,12 +89,12 @@ pub const BACK: &[LineSpec] = &[
         whitelist: Some(DIGIT_CHARS),
         ..line("issue_date", 0.23, 0.47, 0.03, 0.15, Model::Digits)
     },
-    line("profession_1", 0.30, 0.84, 0.11, 0.22, Model::Listed),
-    line("profession_2", 0.30, 0.84, 0.19, 0.29, Model::Listed),
+    line("profession_1", 0.30, 0.84, 0.11, 0.22, Model::Words),
+    line("profession_2", 0.30, 0.84, 0.19, 0.29, Model::Words),
     line("marriage", 0.32, 0.49, 0.27, 0.38, Model::Arabic),
     line("religion", 0.52, 0.70, 0.27, 0.38, Model::Arabic),
     line("gender", 0.69, 0.85, 0.27, 0.38, Model::Arabic),
-    line("husband_name", 0.17, 0.85, 0.35, 0.47, Model::Listed),
+    line("husband_name", 0.17, 0.85, 0.35, 0.47, Model::Words),
     LineSpec {
         whitelist: Some(DIGIT_CHARS),
         ..line("expiry_date", 0.27, 0.53, 0.42, 0.53, Model::Digits)

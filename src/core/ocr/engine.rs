@@ -18,12 +18,11 @@ pub enum Model {
     /// row's closed vocabularies.
     Arabic,
     /// The project's `ara` fine-tuned on the card's word lines
-    /// (`models/idcard_ara.traineddata`, training/train-arabic.sh): address, region.
+    /// (`models/idcard_ara.traineddata`, training/train-arabic.sh): names, address,
+    /// region, professions. It also gives the characters it weighed at each place of a
+    /// word (see [`Word::choices`]): those lines print words from lists (names, titles,
+    /// districts), and a misread word is checked against them.
     Words,
-    /// The same model, also giving the characters it weighed at each place of a word
-    /// (see [`Word::choices`]): the lines printed from lists (names, professions), whose
-    /// words are checked against those lists. Asked only where they are used.
-    Listed,
     /// Stock `eng`: the Latin card serial.
     Latin,
     /// The project's own glyph reader (`models/idcard_glyphs.bin`, see
@@ -160,6 +159,8 @@ impl Engine {
         ] {
             set(api, "debug_file", "/dev/null")?;
         }
+        // 2 = the word model's alternatives from its decoder, one place per character.
+        set(&mut engine.words, "lstm_choice_mode", "2")?;
         Ok(engine)
     }
 
@@ -252,7 +253,7 @@ impl Engine {
         };
         let api = match model {
             Model::Arabic => &mut self.arabic,
-            Model::Words | Model::Listed => &mut self.words,
+            Model::Words => &mut self.words,
             Model::Latin => &mut self.latin,
             // The longest run between wide gaps: an ID or a date holds no space, and the
             // glyphs a search zone catches from a neighbour stand apart.
@@ -260,17 +261,11 @@ impl Engine {
             Model::DigitsTesseract => &mut self.digits_tesseract,
         };
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
-        let with_choices = model == Model::Listed;
-        // 2 = the alternatives from the decoder, one place per character.
-        set(
-            api,
-            "lstm_choice_mode",
-            if with_choices { "2" } else { "0" },
-        )?;
+        let with_choices = model == Model::Words;
         // 7 = treat the rectangle as one text line.
         let line = recognize(api, rect, "7", with_choices)?;
         if !second_reading
-            || !matches!(model, Model::Arabic | Model::Words | Model::Listed)
+            || !matches!(model, Model::Arabic | Model::Words)
             || (!line.text.is_empty() && line.confidence >= LOW_CONFIDENCE)
         {
             return Ok(line);
