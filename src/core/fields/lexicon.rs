@@ -212,6 +212,15 @@ fn entries(text: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// A word's places for tests, each given as the string of its alternatives, surest first.
+#[cfg(test)]
+pub(crate) fn places(alternatives: &[&str]) -> Vec<Vec<String>> {
+    alternatives
+        .iter()
+        .map(|place| place.chars().map(String::from).collect())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,13 +244,6 @@ mod tests {
     fn an_exact_entry_beats_its_other_gender() {
         assert_eq!(JOBS.snap("مهندسة", RULE), Some("مهندسة"));
         assert_eq!(JOBS.snap("مهندس", RULE), Some("مهندس"));
-    }
-
-    fn places(alternatives: &[&str]) -> Vec<Vec<String>> {
-        alternatives
-            .iter()
-            .map(|place| place.chars().map(String::from).collect())
-            .collect()
     }
 
     #[test]

@@ -573,6 +573,7 @@ pub fn arabic_text(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::fields::lexicon::places;
 
     #[test]
     fn the_day_is_read_from_the_first_date_of_a_row() {
@@ -609,13 +610,14 @@ mod tests {
         assert_eq!(address_words("ش فيصل"), "ش فيصل");
     }
 
+    const DOUBT: NameDoubt = NameDoubt {
+        spelled: 0.9,
+        changes: 1,
+        closest: 0.8,
+    };
+
     #[test]
     fn only_doubted_name_words_are_corrected() {
-        const DOUBT: NameDoubt = NameDoubt {
-            spelled: 0.9,
-            changes: 1,
-            closest: 0.8,
-        };
         let with = |confidence: f32| {
             move |_: &str| {
                 Some(WordEvidence {
@@ -636,20 +638,12 @@ mod tests {
 
     #[test]
     fn a_name_word_its_alternatives_spell_is_corrected_when_doubted() {
-        const DOUBT: NameDoubt = NameDoubt {
-            spelled: 0.9,
-            changes: 1,
-            closest: 0.8,
-        };
         // جيال read at 0.85, with ل weighed where ي was read: جلال.
         let evidence = |confidence: f32| {
             move |word: &str| {
                 (word == "جيال").then(|| WordEvidence {
                     confidence,
-                    places: ["ج", "يل", "ا", "ل"]
-                        .iter()
-                        .map(|place| place.chars().map(String::from).collect())
-                        .collect(),
+                    places: places(&["ج", "يل", "ا", "ل"]),
                 })
             }
         };
@@ -658,10 +652,7 @@ mod tests {
         let split = |_: &str| {
             Some(WordEvidence {
                 confidence: 0.5,
-                places: ["ع", "بي", "د"]
-                    .iter()
-                    .map(|place| place.chars().map(String::from).collect())
-                    .collect(),
+                places: places(&["ع", "بي", "د"]),
             })
         };
         assert_eq!(name_words("عبد الرحيم", split, DOUBT), "عبد الرحيم");
@@ -704,12 +695,6 @@ mod tests {
 
     #[test]
     fn a_title_its_alternatives_spell_is_taken() {
-        let places = |alternatives: &[&str]| -> Vec<Vec<String>> {
-            alternatives
-                .iter()
-                .map(|place| place.chars().map(String::from).collect())
-                .collect()
-        };
         // كالب read, ت weighed at its third place: كاتب, a job.
         assert_eq!(
             profession_spelled_by(&places(&["ك", "ا", "لت", "ب"]), None),
