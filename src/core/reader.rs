@@ -855,24 +855,37 @@ fn district_by_alternatives(region: &str, read: &Recognized) -> Option<String> {
 /// At most this many places of a district may take another alternative than the one read.
 const DISTRICT_CHANGES: usize = 2;
 
-/// An address with the words that may be a person's name (شارع محمد فريد) corrected as
-/// names are, but only to the one listed name their alternatives spell: street and village
-/// names are an open vocabulary, and the closest listed name would be a guess.
+/// An address with the words that may be a person's name (شارع محمد فريد) or a street's
+/// word with the article (شارع الجمهورية) corrected as names are, but only to the one
+/// listed word their alternatives spell: street and village names are an open
+/// vocabulary, and the closest listed word would be a guess.
 fn address_names(text: &str, read: &Recognized) -> String {
-    let evidence_of = |word: &str| {
-        parse::may_name_a_person(word)
-            .then(|| {
-                read.words
-                    .iter()
-                    .find(|w| w.text == word)
-                    .map(|w| parse::WordEvidence {
-                        confidence: w.confidence,
-                        places: listed_places(&w.choices),
-                    })
-            })
-            .flatten()
+    let evidence_where = |may_be: fn(&str) -> bool| {
+        move |word: &str| {
+            may_be(word)
+                .then(|| {
+                    read.words
+                        .iter()
+                        .find(|w| w.text == word)
+                        .map(|w| parse::WordEvidence {
+                            confidence: w.confidence,
+                            places: listed_places(&w.choices),
+                        })
+                })
+                .flatten()
+        }
     };
-    parse::name_words(text, evidence_of, ADDRESS_NAME_DOUBT)
+    let names = parse::name_words(
+        text,
+        evidence_where(parse::may_name_a_person),
+        ADDRESS_NAME_DOUBT,
+    );
+    parse::listed_words(
+        &names,
+        &crate::core::fields::lexicon::STREETS,
+        evidence_where(parse::may_name_a_street),
+        ADDRESS_NAME_DOUBT,
+    )
 }
 
 /// When an address word is corrected to a listed name: as a name line's, but never to the

@@ -27,6 +27,12 @@ pub static DEGREES: LazyLock<Lexicon> =
 pub static NAMES: LazyLock<Lexicon> =
     LazyLock::new(|| Lexicon::from_lines(include_str!("../../../data/lexicon/names.txt")));
 
+/// Words of street and village names that carry the article (الجمهورية, المحطة): an open
+/// vocabulary, used only to correct an address word the reader doubts and whose
+/// alternatives spell one entry.
+pub static STREETS: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::from_lines(include_str!("../../../data/lexicon/streets.txt")));
+
 /// Districts by governorate, `governorate|district، district، ...`.
 static DISTRICTS: LazyLock<Vec<(String, Lexicon)>> = LazyLock::new(|| {
     entries(include_str!("../../../data/lexicon/districts.txt"))

@@ -295,6 +295,13 @@ pub fn may_name_a_person(word: &str) -> bool {
         && address_kind(word).is_none()
 }
 
+/// Whether an address word may be a word of a street's name with the article (الجمهورية).
+pub fn may_name_a_street(word: &str) -> bool {
+    word.starts_with("ال")
+        && word.chars().count() >= 4
+        && !word.chars().any(super::digits::is_arabic_indic_digit)
+}
+
 /// Whether an address reading opens with a word that is a kind of place: its first word
 /// is then no house number, whatever the digit readers make of it.
 pub fn opens_with_address_kind(text: &str) -> bool {
@@ -368,15 +375,25 @@ pub fn name_words(
     evidence_of: impl Fn(&str) -> Option<WordEvidence>,
     doubt: NameDoubt,
 ) -> String {
+    listed_words(text, &lexicon::NAMES, evidence_of, doubt)
+}
+
+/// [`name_words`] against any open list of words (`list`).
+pub fn listed_words(
+    text: &str,
+    list: &lexicon::Lexicon,
+    evidence_of: impl Fn(&str) -> Option<WordEvidence>,
+    doubt: NameDoubt,
+) -> String {
     let words: Vec<&str> = text.split(' ').collect();
-    // A word that joins a neighbour into a listed name is half of a name the reader split
-    // (عبد الرحيم), not a misread name of its own.
+    // A word that joins a neighbour into a listed one is half of a word the reader split
+    // (عبد الرحيم), not a misread word of its own.
     let listed = |i: usize| {
-        lexicon::NAMES.contains(words[i])
-            || (i > 0 && lexicon::NAMES.contains(&format!("{}{}", words[i - 1], words[i])))
+        list.contains(words[i])
+            || (i > 0 && list.contains(&format!("{}{}", words[i - 1], words[i])))
             || words
                 .get(i + 1)
-                .is_some_and(|next| lexicon::NAMES.contains(&format!("{}{next}", words[i])))
+                .is_some_and(|next| list.contains(&format!("{}{next}", words[i])))
     };
     (0..words.len())
         .map(|i| {
@@ -388,11 +405,11 @@ pub fn name_words(
                 return word.to_string();
             };
             let spelled = (evidence.confidence < doubt.spelled)
-                .then(|| lexicon::NAMES.spelled_by(&evidence.places, doubt.changes))
+                .then(|| list.spelled_by(&evidence.places, doubt.changes))
                 .flatten();
             let closest = || {
                 (evidence.confidence < doubt.closest)
-                    .then(|| lexicon::NAMES.snap(word, LEXICON_RULE))
+                    .then(|| list.snap(word, LEXICON_RULE))
                     .flatten()
             };
             spelled
@@ -691,6 +708,22 @@ mod tests {
         assert!(!may_name_a_person("شارع"), "a kind of place");
         assert!(!may_name_a_person("١٢٣"));
         assert!(!may_name_a_person("متفرع"));
+    }
+
+    #[test]
+    fn a_street_word_its_alternatives_spell_is_corrected() {
+        assert!(may_name_a_street("الجمهورية"));
+        assert!(!may_name_a_street("فريد"), "no article");
+        let evidence = |word: &str| {
+            (word == "الهدارس").then(|| WordEvidence {
+                confidence: 0.7,
+                places: places(&["ا", "ل", "هم", "د", "ا", "ر", "س"]),
+            })
+        };
+        assert_eq!(
+            listed_words("شارع الهدارس", &lexicon::STREETS, evidence, DOUBT),
+            "شارع المدارس"
+        );
     }
 
     #[test]
