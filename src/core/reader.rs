@@ -434,18 +434,7 @@ fn name_field(
             .find(|w| parse::arabic_text(&w.text) == word)
     };
     let confidence_of = |word: &str| word_read(word).map(|w| w.confidence);
-    // The alternatives line up with the word only when cleaning changed none of its
-    // letters; only those the decoder gave some weight are kept.
-    let evidence_of = |word: &str| {
-        word_read(word).map(|w| parse::WordEvidence {
-            confidence: w.confidence,
-            places: if w.text == word {
-                listed_places(&w.choices)
-            } else {
-                Vec::new()
-            },
-        })
-    };
+    let evidence_of = |word: &str| word_read(word).map(|w| word_evidence(w, word));
     // The line's confidence is the median of the words kept: a stray mark read as a digit
     // or a lone letter (dropped above), or one word Tesseract scores 0 for a mark touching
     // it, would otherwise sink a well-read name below the floors that decide, for
@@ -457,6 +446,20 @@ fn name_field(
         parse::name_words(&text, evidence_of, NAME_DOUBT),
         confidence,
     ))
+}
+
+/// What the reader knows of `read`, a word it read, for the word `cleaned` made of it: its
+/// confidence, and the alternatives at its places when cleaning changed none of its
+/// letters (else they would not line up).
+fn word_evidence(read: &crate::core::ocr::Word, cleaned: &str) -> parse::WordEvidence {
+    parse::WordEvidence {
+        confidence: read.confidence,
+        places: if read.text == cleaned {
+            listed_places(&read.choices)
+        } else {
+            Vec::new()
+        },
+    }
 }
 
 /// The alternatives at each place of a word printed from a list (a name, a title) that
@@ -867,10 +870,7 @@ fn address_names(text: &str, read: &Recognized) -> String {
                     read.words
                         .iter()
                         .find(|w| w.text == word)
-                        .map(|w| parse::WordEvidence {
-                            confidence: w.confidence,
-                            places: listed_places(&w.choices),
-                        })
+                        .map(|w| word_evidence(w, word))
                 })
                 .flatten()
         }
