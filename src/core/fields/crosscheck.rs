@@ -15,6 +15,13 @@ pub fn repair_id_with_birth_date(id: &str, printed_birthday: &str) -> Option<Str
     if id.len() != 14 || checksum_valid(id) {
         return None;
     }
+    let candidate = format!("{}{}", id_date_digits(printed_birthday)?, &id[7..]);
+    (differing_places(&candidate, id) == 1 && checksum_valid(&candidate)).then_some(candidate)
+}
+
+/// The ID's first seven digits (century, year, month, day) for a printed birth date
+/// `yyyy/mm/dd`; `None` outside the two centuries the number can encode.
+fn id_date_digits(printed_birthday: &str) -> Option<String> {
     let digits: String = printed_birthday
         .chars()
         .filter(char::is_ascii_digit)
@@ -27,9 +34,34 @@ pub fn repair_id_with_birth_date(id: &str, printed_birthday: &str) -> Option<Str
         "20" => '3',
         _ => return None,
     };
-    let candidate = format!("{century}{}{}", &digits[2..], &id[7..]);
-    (differing_places(&candidate, id) == 1 && checksum_valid(&candidate)).then_some(candidate)
+    Some(format!("{century}{}", &digits[2..]))
 }
+
+/// Completes a national ID read with its left part lost or with a stray glyph before it
+/// (a digit faded under uneven light, the card's edge read as a ١): when the reading
+/// (`read`, ASCII digits) ends in the printed birth date's last [`MIN_DATE_ANCHOR`] or
+/// more digits followed by exactly seven more, the ID is the printed date's seven digits
+/// and those seven. The date digits agree with two independent readings; the last seven
+/// are the reader's, and only a holding check digit and a known governorate make the
+/// number an answer.
+pub fn complete_id_with_birth_date(read: &str, printed_birthday: &str) -> Option<String> {
+    let date = id_date_digits(printed_birthday)?;
+    if read.len() < 7 + MIN_DATE_ANCHOR || !read.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (head, tail) = read.split_at(read.len() - 7);
+    let anchored = if head.len() >= date.len() {
+        head.ends_with(&date)
+    } else {
+        date.ends_with(head)
+    };
+    let id = format!("{date}{tail}");
+    (anchored && super::national_id::is_well_formed(&id)).then_some(id)
+}
+
+/// The fewest date digits that must be read right before a reading's last seven for
+/// [`complete_id_with_birth_date`] to trust where the date ends.
+const MIN_DATE_ANCHOR: usize = 3;
 
 /// Whether a national ID's birth date is the printed one (`yyyy/mm/dd`) give or take one
 /// digit. A reader misreads a digit of the printed date now and then; a number off it in
@@ -119,6 +151,36 @@ mod tests {
         two_wrong[10] = b'0' + (two_wrong[10] - b'0' + 1) % 10;
         let two_wrong = String::from_utf8(two_wrong).unwrap();
         assert_eq!(repair_id_with_birth_date(&two_wrong, "1988/06/26"), None);
+    }
+
+    #[test]
+    fn completes_a_number_whose_left_part_faded_from_the_printed_date() {
+        let id = valid("2880626012345");
+        // The first four digits lost; "0626" anchors the last seven.
+        assert_eq!(
+            complete_id_with_birth_date(&id[4..], "1988/06/26").as_deref(),
+            Some(id.as_str())
+        );
+        // A stray glyph before the whole number (the card's edge read as a 1).
+        assert_eq!(
+            complete_id_with_birth_date(&format!("1{id}"), "1988/06/26").as_deref(),
+            Some(id.as_str())
+        );
+    }
+
+    #[test]
+    fn completes_nothing_the_date_does_not_anchor() {
+        let id = valid("2880626012345");
+        // Only two date digits before the last seven: too little to place the date.
+        assert_eq!(complete_id_with_birth_date(&id[5..], "1988/06/26"), None);
+        // The digits before the last seven are not the printed date's.
+        assert_eq!(complete_id_with_birth_date(&id[4..], "1988/07/26"), None);
+        // A misread digit among the last seven fails the check digit.
+        let mut misread = id[4..].to_string().into_bytes();
+        misread[6] = b'0' + (misread[6] - b'0' + 1) % 10;
+        let misread = String::from_utf8(misread).unwrap();
+        assert_eq!(complete_id_with_birth_date(&misread, "1988/06/26"), None);
+        assert_eq!(complete_id_with_birth_date(&id[4..], ""), None);
     }
 
     #[test]
