@@ -450,36 +450,33 @@ fn name_field(
             .split(' ')
             .map(|w| word_read(w).map(|w| w.rect))
             .collect();
-        names_from_stock_model(context, rect, &named, &read_rects)?
+        words_from_stock_model(context, rect, &named, &read_rects, takes_name)?
     };
     Ok(Field::new(named, confidence))
 }
 
-/// A name line's words (`named`, after the list's corrections) with each word that is no
-/// listed name replaced by stock `ara`'s reading of the same place, when that is one. The
-/// fine-tuned word model and stock `ara` misread different faces and letters, and a
-/// listed name is rarely what a misreading spells. Words are matched by place in the line
-/// when both readings hold as many; else by their boxes (`read_rects`, the word model's
-/// box of each word in `named`, where known). Dev (1,200 cards): 25 names right, none made
-/// wrong; it costs one more Tesseract reading of a line with an unlisted word.
-fn names_from_stock_model(
+/// A line's words (`words`, after the lists' corrections) with each word that `takes`
+/// from stock `ara`'s reading of the same place replaced by it. The fine-tuned word model
+/// and stock `ara` misread different faces and letters, and a listed word (a name, a
+/// street's) is rarely what a misreading spells: `takes` accepts only listed words for
+/// unlisted ones. Words are matched by place in the line when both readings hold as
+/// many; else by their boxes (`read_rects`, the word model's box of each word, where
+/// known). One more Tesseract reading of the line.
+fn words_from_stock_model(
     context: &mut CardContext<'_>,
     rect: PixelRect,
-    named: &str,
+    words: &str,
     read_rects: &[Option<PixelRect>],
+    takes: impl Fn(&str, &str) -> bool,
 ) -> Result<String, CoreError> {
     let stock = context.engine.read_line_once(Model::Arabic, rect)?;
     let stock_text = parse::name_text(&stock.text);
     let theirs: Vec<&str> = stock_text.split(' ').collect();
-    let ours: Vec<&str> = named.split(' ').collect();
-    let listed = |w: &str| lexicon::NAMES.contains(w);
+    let ours: Vec<&str> = words.split(' ').collect();
     Ok(ours
         .iter()
         .enumerate()
         .map(|(i, &word)| {
-            if listed(word) {
-                return word.to_string();
-            }
             let other = if theirs.len() == ours.len() {
                 Some(theirs[i].to_string())
             } else {
@@ -490,11 +487,32 @@ fn names_from_stock_model(
                     .and_then(|r| word_at(&stock, r, read_rects))
             };
             other
-                .filter(|t| listed(t))
+                .filter(|other| takes(word, other))
                 .unwrap_or_else(|| word.to_string())
         })
         .collect::<Vec<_>>()
         .join(" "))
+}
+
+/// Whether stock ara's `theirs` replaces `ours` in a name: a listed name for an unlisted
+/// word. Dev (1,200 cards): 25 names right, none made wrong.
+fn takes_name(ours: &str, theirs: &str) -> bool {
+    !lexicon::NAMES.contains(ours) && lexicon::NAMES.contains(theirs)
+}
+
+/// Whether stock ara's `theirs` replaces `ours` in an address: a listed name for a word
+/// that may be a person's name, or a listed street word for a word with the article.
+fn takes_address_word(ours: &str, theirs: &str) -> bool {
+    (parse::may_name_a_person(ours) && takes_name(ours, theirs))
+        || (parse::may_name_a_street(ours)
+            && !lexicon::STREETS.contains(ours)
+            && lexicon::STREETS.contains(theirs))
+}
+
+/// Whether an address word is one [`takes_address_word`] may replace.
+fn doubtful_address_word(word: &str) -> bool {
+    (parse::may_name_a_person(word) && !lexicon::NAMES.contains(word))
+        || (parse::may_name_a_street(word) && !lexicon::STREETS.contains(word))
 }
 
 /// The one word of `reading` in the same place as `rect` (each covers most of the
@@ -918,12 +936,7 @@ fn read_front(
         birthday,
         birthday_arabic,
         address: address_field(context)?,
-        region: {
-            let read = read(context, spec(specs, "region"))?;
-            let text = parse::region_text(&read.text);
-            let text = district_by_alternatives(&text, &read).unwrap_or(text);
-            Field::new(text, read.confidence)
-        },
+        region: region_field(context)?,
     };
     Ok((CardFields::Front(front), facts))
 }
@@ -965,8 +978,9 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         let words = parse::arabic_text(&rest.text);
         if !words.is_empty() {
             let text = parse::address_words(&format!("{digits} {words}"));
+            let text = address_names(&text, &rest);
             return Ok(Field::new(
-                address_names(&text, &rest),
+                address_from_stock_model(context, rest_rect, &text, &rest)?,
                 rest.confidence.min(number.confidence),
             ));
         }
@@ -980,7 +994,80 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         .map(str::to_string)
         .collect();
     let text = parse::address_words(&words.join(" "));
-    Ok(Field::new(address_names(&text, &read), read.confidence))
+    let text = address_names(&text, &read);
+    Ok(Field::new(
+        address_from_stock_model(context, line, &text, &read)?,
+        read.confidence,
+    ))
+}
+
+/// An address (`text`, read as `read` in `rect`, the house number excepted) with its
+/// doubtful words checked against stock ara's reading (see [`words_from_stock_model`]).
+fn address_from_stock_model(
+    context: &mut CardContext<'_>,
+    rect: PixelRect,
+    text: &str,
+    read: &Recognized,
+) -> Result<String, CoreError> {
+    // The house number, which stock ara cannot read, stays out of the comparison.
+    let (number, words) = match text.split_once(' ') {
+        Some((first, rest))
+            if first
+                .chars()
+                .all(super::fields::digits::is_arabic_indic_digit) =>
+        {
+            (Some(first), rest)
+        }
+        _ => (None, text),
+    };
+    if !words.split(' ').any(doubtful_address_word) {
+        return Ok(text.to_string());
+    }
+    let read_rects: Vec<Option<PixelRect>> = words
+        .split(' ')
+        .map(|word| {
+            read.words
+                .iter()
+                .find(|w| parse::arabic_text(&w.text) == word)
+                .map(|w| w.rect)
+        })
+        .collect();
+    let words = words_from_stock_model(context, rect, words, &read_rects, takes_address_word)?;
+    Ok(match number {
+        Some(number) => format!("{number} {words}"),
+        None => words,
+    })
+}
+
+/// The region line, `district - governorate`: the district checked against its
+/// governorate's listed ones, by the word model's alternatives, then by stock ara's
+/// reading (see [`words_from_stock_model`]).
+fn region_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
+    let (read, rect) = read_at(context, spec(layout::FRONT, "region"))?;
+    let text = parse::region_text(&read.text);
+    let text = district_by_alternatives(&text, &read).unwrap_or(text);
+    let unlisted = text
+        .split_once(" - ")
+        .is_some_and(|(district, governorate)| {
+            lexicon::districts_of(governorate).is_some_and(|listed| !listed.contains(district))
+        });
+    let text = if unlisted {
+        let stock = context.engine.read_line_once(Model::Arabic, rect)?;
+        listed_region(&parse::region_text(&stock.text), &text).unwrap_or(text)
+    } else {
+        text
+    };
+    Ok(Field::new(text, read.confidence))
+}
+
+/// `theirs`, another reading of the region line `ours`, when it names the same
+/// governorate and one of its listed districts.
+fn listed_region(theirs: &str, ours: &str) -> Option<String> {
+    let (district, governorate) = theirs.split_once(" - ")?;
+    let (_, our_governorate) = ours.split_once(" - ")?;
+    (governorate == our_governorate
+        && lexicon::districts_of(governorate).is_some_and(|listed| listed.contains(district)))
+    .then(|| theirs.to_string())
 }
 
 /// The region line (`district - governorate`) with a district that is none of its
@@ -1391,7 +1478,7 @@ fn read_back(
     let mut jobs = Field::default();
     let mut degree = Field::default();
     for line in ["profession_1", "profession_2"] {
-        let read = read(context, spec(specs, line))?;
+        let (read, rect) = read_at(context, spec(specs, line))?;
         let text = parse::profession_text(&read.text);
         if text.is_empty() {
             continue;
@@ -1403,8 +1490,14 @@ fn read_back(
             .iter()
             .flat_map(|word| listed_places(&word.choices))
             .collect();
-        let entry = parse::profession_entry(&text, feminine)
+        let mut entry = parse::profession_entry(&text, feminine)
             .or_else(|| parse::profession_spelled_by(&places, feminine));
+        if entry.is_none() {
+            // Stock ara misreads other letters than the word model (see
+            // `words_from_stock_model`): its reading counts only as a listed title.
+            let stock = context.engine.read_line_once(Model::Arabic, rect)?;
+            entry = parse::profession_entry(&parse::profession_text(&stock.text), feminine);
+        }
         let (field, is_degree) = match entry {
             Some((entry, is_degree)) => (Field::new(entry, read.confidence), is_degree),
             // No title on our lists, and Tesseract doubts it: the background or a
@@ -1475,8 +1568,14 @@ mod tests {
             words: vec![word("سمير", 205, 90), word("فؤاد", 45, 140)],
         };
         let ours = [Some((200, 10, 100, 30)), Some((50, 10, 130, 30))];
-        assert_eq!(word_at(&stock, (200, 10, 100, 30), &ours).as_deref(), Some("سمير"));
-        assert_eq!(word_at(&stock, (50, 10, 130, 30), &ours).as_deref(), Some("فؤاد"));
+        assert_eq!(
+            word_at(&stock, (200, 10, 100, 30), &ours).as_deref(),
+            Some("سمير")
+        );
+        assert_eq!(
+            word_at(&stock, (50, 10, 130, 30), &ours).as_deref(),
+            Some("فؤاد")
+        );
         // A word the other reading split in two at its place has no one match.
         let split = Recognized {
             words: vec![word("سم", 250, 50), word("ير", 200, 45)],
