@@ -13,8 +13,10 @@ want_test=false
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(
-  # Tesseract, its Arabic and English models, and the libraries leptess links.
-  tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng libtesseract-dev libleptonica-dev
+  # Tesseract, its Arabic, Arabic-script and English models, and the libraries leptess
+  # links.
+  tesseract-ocr tesseract-ocr-ara tesseract-ocr-script-arab tesseract-ocr-eng
+  libtesseract-dev libleptonica-dev
   # bindgen (leptess) needs clang; tonic-prost-build needs protoc.
   clang libclang-dev pkg-config protobuf-compiler build-essential curl ca-certificates
 )

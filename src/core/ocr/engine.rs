@@ -25,6 +25,10 @@ pub enum Model {
     Words,
     /// Stock `eng`: the Latin card serial.
     Latin,
+    /// Debian's Arabic script model (tesseract-ocr-script-arab), trained on every language
+    /// written in Arabic script: the third opinion on a name, address, profession or
+    /// region word that neither the word model nor stock `ara` read as a listed one.
+    ArabicScript,
     /// The project's own glyph reader (`models/idcard_glyphs.bin`, see
     /// [`crate::core::glyphs`]): Arabic-Indic digits of the ID and the dates.
     Digits,
@@ -36,7 +40,7 @@ pub enum Model {
 /// Where the models live.
 #[derive(Debug, Clone)]
 pub struct ModelPaths {
-    /// The directory holding `ara.traineddata` and `eng.traineddata`.
+    /// The directory holding `ara.traineddata`, `eng.traineddata` and `Arabic.traineddata`.
     pub tessdata_dir: PathBuf,
     /// The project's digit model file, `idcard_glyphs.bin`.
     pub digits_model: PathBuf,
@@ -62,6 +66,7 @@ impl ModelPaths {
         for file in [
             self.tessdata_dir.join("ara.traineddata"),
             self.tessdata_dir.join("eng.traineddata"),
+            self.tessdata_dir.join("Arabic.traineddata"),
             self.digits_model.clone(),
             self.tesseract_digits_model.clone(),
             self.words_model.clone(),
@@ -110,6 +115,7 @@ pub struct Engine {
     latin: TessApi,
     digits: DigitReader,
     digits_tesseract: TessApi,
+    arabic_script: TessApi,
     /// The digit reader works on pixels, not through Tesseract: it keeps the card here.
     card: GrayImage,
 }
@@ -148,6 +154,7 @@ impl Engine {
             latin: load(Model::Latin, &paths.tessdata_dir, "eng")?,
             digits,
             digits_tesseract: load_file(Model::DigitsTesseract, &paths.tesseract_digits_model)?,
+            arabic_script: load(Model::ArabicScript, &paths.tessdata_dir, "Arabic")?,
             card: GrayImage::new(1, 1),
         };
         // Keep Tesseract from writing debug files or chatter to stderr.
@@ -156,6 +163,7 @@ impl Engine {
             &mut engine.words,
             &mut engine.latin,
             &mut engine.digits_tesseract,
+            &mut engine.arabic_script,
         ] {
             set(api, "debug_file", "/dev/null")?;
         }
@@ -174,6 +182,7 @@ impl Engine {
             &mut self.words,
             &mut self.latin,
             &mut self.digits_tesseract,
+            &mut self.arabic_script,
         ] {
             api.raw
                 .set_image(image.as_raw(), width, height, 1, width)
@@ -255,6 +264,7 @@ impl Engine {
             Model::Arabic => &mut self.arabic,
             Model::Words => &mut self.words,
             Model::Latin => &mut self.latin,
+            Model::ArabicScript => &mut self.arabic_script,
             // The longest run between wide gaps: an ID or a date holds no space, and the
             // glyphs a search zone catches from a neighbour stand apart.
             Model::Digits => return Ok(self.digits.read_main_run(&self.card, rect)),
