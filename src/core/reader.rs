@@ -1318,8 +1318,13 @@ fn expiry_left_of_label(
 }
 
 /// The day of the expiry date, read from the whole expiry row glyph by glyph, when the
-/// date itself did not read whole (a small zero lost in its year or month).
-fn printed_expiry_day(context: &mut CardContext<'_>) -> Result<Option<String>, CoreError> {
+/// date itself did not read whole (a small zero lost in its year or month): the day of
+/// the row's first whole date, else the two digits after the month that the issue date
+/// (`issue`, `yyyy/mm`) gives the expiry.
+fn printed_expiry_day(
+    context: &mut CardContext<'_>,
+    issue: &str,
+) -> Result<Option<String>, CoreError> {
     let row = context
         .ink
         .find_line(&context.alignment.apply(&layout::EXPIRY_ROW.zone));
@@ -1327,7 +1332,17 @@ fn printed_expiry_day(context: &mut CardContext<'_>) -> Result<Option<String>, C
     context
         .boxes
         .push(("expiry day (row)", row, read.text.clone()));
-    Ok(parse::day_of_first_date(&read.text))
+    let month = issue.split_once('/').map(|(_, month)| month);
+    let day_in = |text: &str| {
+        parse::day_of_first_date(text)
+            .or_else(|| month.and_then(|month| parse::day_after_month(text, month)))
+    };
+    if let Some(day) = day_in(&read.text) {
+        return Ok(Some(day));
+    }
+    // The Tesseract digit model holds together glyphs the glyph reader splits or loses.
+    let opinion = second_opinion(context, "expiry day (row, tesseract)", row)?;
+    Ok(day_in(&opinion.text))
 }
 
 /// The card serial. Its line is small and sits at the card's bottom edge: on a card
@@ -1440,7 +1455,7 @@ fn read_back(
     {
         let day = match expiry_date.value.rsplit_once('/') {
             Some((_, day)) => Some(day.to_string()),
-            None => printed_expiry_day(context)?,
+            None => printed_expiry_day(context, &issue_date.value)?,
         };
         if let Some(expiry) = day.and_then(|day| crosscheck::expiry_from(&issue_date.value, &day)) {
             let confidence = issue_date.confidence * 0.6;

@@ -270,6 +270,36 @@ pub fn day_of_first_date(read: &str) -> Option<String> {
     (day.len() == 2 && day.chars().all(|c| c.is_ascii_digit())).then_some(day)
 }
 
+/// The day (`dd`, ASCII) printed after a known month (`month`, `mm`) near the start of a
+/// row read glyph by glyph, for a date whose year or first slash was misread: the two
+/// digits after `mm/`, or after `/mm` where the slash between month and day was lost. The
+/// last such place within a date's length from the start counts, so that a year ending
+/// in the month's digits (٢٠١٠/١٠/٠٥) is not taken for the month.
+pub fn day_after_month(read: &str, month: &str) -> Option<String> {
+    let ascii: Vec<char> = to_ascii(read).chars().filter(|c| *c != ' ').collect();
+    let month: Vec<char> = month.chars().collect();
+    if month.len() != 2 {
+        return None;
+    }
+    let window = ascii.len().min(DATE_WINDOW);
+    let day_at = |i: usize| -> Option<String> {
+        let day: String = ascii.get(i..i + 2)?.iter().collect();
+        day.chars().all(|c| c.is_ascii_digit()).then_some(day)
+    };
+    (0..window).rev().find_map(|i| {
+        let at = |k: usize, c: char| ascii.get(i + k) == Some(&c);
+        let month_then_slash = at(0, month[0]) && at(1, month[1]) && at(2, '/');
+        let slash_then_month = at(0, '/') && at(1, month[0]) && at(2, month[1]);
+        (month_then_slash || slash_then_month)
+            .then(|| day_at(i + 3))
+            .flatten()
+    })
+}
+
+/// How far from a row's start [`day_after_month`] looks: a date (`yyyy/mm/dd`, 10
+/// glyphs) and two stray ones.
+const DATE_WINDOW: usize = 12;
+
 /// The words that open an address line or the branch it names after متفرع من ("branching
 /// off"): what kind of place follows. A closed set, unlike the names after them.
 const ADDRESS_KINDS: &[&str] = &["شارع", "عزبة", "قرية", "حارة", "ميدان", "طريق", "عطفة"];
@@ -600,6 +630,25 @@ mod tests {
             Some("04".to_string())
         );
         assert_eq!(day_of_first_date("٢٠٣٠/١٠/٢"), None);
+    }
+
+    #[test]
+    fn a_day_is_found_after_its_known_month() {
+        // The year misread and its slash lost: 2021/10/30 read as 202710/30.
+        assert_eq!(
+            day_after_month("٢٠٢٧١٠/٣٠٤٠٤٥٤٨١٠٥٧١/٨", "10").as_deref(),
+            Some("30")
+        );
+        // The slash between month and day lost.
+        assert_eq!(
+            day_after_month("٢٠٣٠/٠١٢٠٤٥٥٥", "01").as_deref(),
+            Some("20")
+        );
+        // A year ending in the month's digits is not the month.
+        assert_eq!(day_after_month("٢٠١٠/١٠/٠٥", "10").as_deref(), Some("05"));
+        // Far from the row's start is the national ID or debris, not the date.
+        assert_eq!(day_after_month("٢٠٢/٠٠٠ ٤٤٤٤٤٤١٠/٣٠", "10"), None);
+        assert_eq!(day_after_month("٢٠٢١/١٠/٣", "10"), None);
         assert_eq!(day_of_first_date("٢٠٣٠/١٠"), None);
     }
 
