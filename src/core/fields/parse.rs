@@ -609,6 +609,7 @@ pub fn profession_text(raw: &str) -> String {
 pub fn arabic_text(raw: &str) -> String {
     let kept: String = raw
         .chars()
+        .map(arabic_letter)
         .filter(|c| {
             matches!(c, '\u{0600}'..='\u{06FF}' | ' ' | '-')
                 && !matches!(c, '\u{060C}'..='\u{061F}')
@@ -617,10 +618,32 @@ pub fn arabic_text(raw: &str) -> String {
     crate::core::text::fold_whitespace(kept.trim_matches(|c: char| c == '-' || c == ' '))
 }
 
+/// The letter the card prints for a Persian or Urdu form of it, which a model trained on
+/// every language written in Arabic script may answer (ی for ي, ک for ك), and the
+/// Arabic-Indic digit for an Eastern one (۴ for ٤). Any other character is itself.
+fn arabic_letter(c: char) -> char {
+    match c {
+        '\u{06CC}' | '\u{06D2}' => '\u{064A}', // farsi yeh, yeh barree: yeh
+        '\u{06A9}' => '\u{0643}',              // keheh: kaf
+        '\u{06C1}' => '\u{0647}',              // heh goal: heh
+        '\u{06C3}' => '\u{0629}',              // teh marbuta goal: teh marbuta
+        '\u{0679}' => '\u{062A}',              // tteh: teh
+        '\u{06F0}'..='\u{06F9}' => char::from_u32(u32::from(c) - 0x06F0 + 0x0660).unwrap_or(c),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::fields::lexicon::places;
+
+    #[test]
+    fn persian_and_urdu_forms_become_the_card_letters() {
+        assert_eq!(arabic_text("شید"), "شيد");
+        assert_eq!(arabic_text("کلثوم"), "كلثوم");
+        assert_eq!(arabic_text("۱۲۴"), "١٢٤");
+    }
 
     #[test]
     fn the_day_is_read_from_the_first_date_of_a_row() {
