@@ -466,11 +466,13 @@ fn name_field(
     Ok(Field::new(named, confidence))
 }
 
-/// The other models asked about a word the word model read as no listed one, in turn:
-/// stock `ara`, then Debian's Arabic script model. Each misreads other faces and letters
-/// than the fine-tuned word model, and a listed word (a name, a title, a district) is
-/// rarely what a misreading spells, so only their listed words count.
-const OTHER_OPINIONS: [Model; 2] = [Model::Arabic, Model::ArabicScript];
+/// The readings asked for a word the word model read as no listed one, in turn: the word
+/// model again, on the word alone in line mode (the line's reading may have come from
+/// raw-line mode, which drops letters of a short word on a wide rectangle, or been
+/// swayed by its neighbours); stock `ara`; Debian's Arabic script model. Each misreads
+/// other faces and letters, and a listed word (a name, a title, a district) is rarely
+/// what a misreading spells, so only their listed words count.
+const OTHER_OPINIONS: [Model; 3] = [Model::Words, Model::Arabic, Model::ArabicScript];
 
 /// A line's words (`words`, after the lists' corrections) with each `doubtful` word
 /// replaced by the other models' reading of its place (see [`OTHER_OPINIONS`]) when
