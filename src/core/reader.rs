@@ -725,6 +725,24 @@ fn id_field(
         let facts = national_id::analyze(&id);
         return Ok((Field::new(id, confidence * 0.8), facts));
     }
+    // One doubtful glyph of the zone's number swapped for its runner-up, when the check
+    // digit and the card's witness confirm exactly one such swap.
+    if witness.was_read() {
+        let digits: Vec<crosscheck::ReadDigit> = context
+            .engine
+            .read_digit_glyphs(rect)
+            .iter()
+            .map(|g| crosscheck::ReadDigit {
+                digit: ascii_digit(g.char),
+                confidence: g.confidence,
+                runner_up: Some(ascii_digit(g.second.0)).filter(char::is_ascii_digit),
+            })
+            .collect();
+        if let Some(id) = crosscheck::repair_id_with_runner_up(&digits, |id| witness.agrees(id)) {
+            let facts = national_id::analyze(&id);
+            return Ok((Field::new(id, 0.5), facts));
+        }
+    }
     // No reading is accepted: return the first 14-digit one as read, flagged.
     let Some((id, read)) = readings.iter().find_map(|reading| {
         let (Reading::Glyphs(read) | Reading::Weaker(read)) = reading;
@@ -742,6 +760,14 @@ fn id_field(
     }
     let facts = national_id::analyze(&id);
     Ok((Field::new(id, read.confidence * 0.3), facts))
+}
+
+/// An Arabic-Indic digit as its ASCII digit; any other character as itself.
+fn ascii_digit(c: char) -> char {
+    crate::core::fields::digits::to_ascii(&c.to_string())
+        .chars()
+        .next()
+        .unwrap_or(c)
 }
 
 /// A reading's digits (ASCII) as runs to try whole: all of them joined, then the last

@@ -63,6 +63,43 @@ pub fn complete_id_with_birth_date(read: &str, printed_birthday: &str) -> Option
 /// [`complete_id_with_birth_date`] to trust where the date ends.
 const MIN_DATE_ANCHOR: usize = 3;
 
+/// One digit of a national ID as the glyph reader read it: the digit (ASCII), how sure it
+/// was, and the digit it ranked second, if a digit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReadDigit {
+    pub digit: char,
+    pub confidence: f32,
+    pub runner_up: Option<char>,
+}
+
+/// Repairs a national ID read as `digits` (14, failing its checksum) with the reader's
+/// own runner-up at one doubtful place (read below [`RUNNER_UP_DOUBT`]): when exactly one
+/// such swap gives a well-formed number that the card's witness (`agrees`: the printed
+/// birth date or gender) confirms, the reader's second choice, the check digit and the
+/// card agree on it. Anything else is left as read.
+pub fn repair_id_with_runner_up(
+    digits: &[ReadDigit],
+    agrees: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let read: String = digits.iter().map(|d| d.digit).collect();
+    if digits.len() != 14 || !read.bytes().all(|b| b.is_ascii_digit()) || checksum_valid(&read) {
+        return None;
+    }
+    let mut repairs = digits.iter().enumerate().filter_map(|(i, d)| {
+        let runner_up = d.runner_up.filter(|_| d.confidence < RUNNER_UP_DOUBT)?;
+        let mut candidate: Vec<char> = read.chars().collect();
+        candidate[i] = runner_up;
+        let candidate: String = candidate.into_iter().collect();
+        (super::national_id::is_well_formed(&candidate) && agrees(&candidate)).then_some(candidate)
+    });
+    let repaired = repairs.next()?;
+    repairs.next().is_none().then_some(repaired)
+}
+
+/// Below this probability a digit's runner-up may replace it in
+/// [`repair_id_with_runner_up`].
+pub const RUNNER_UP_DOUBT: f32 = 0.9;
+
 /// Whether a national ID's birth date is the printed one (`yyyy/mm/dd`) give or take one
 /// digit. A reader misreads a digit of the printed date now and then; a number off it in
 /// two digits or more is the number misread.
@@ -181,6 +218,45 @@ mod tests {
         let misread = String::from_utf8(misread).unwrap();
         assert_eq!(complete_id_with_birth_date(&misread, "1988/06/26"), None);
         assert_eq!(complete_id_with_birth_date(&id[4..], ""), None);
+    }
+
+    fn read_as(id: &str) -> Vec<ReadDigit> {
+        id.chars()
+            .map(|digit| ReadDigit {
+                digit,
+                confidence: 0.99,
+                runner_up: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn repairs_one_doubtful_digit_with_its_runner_up() {
+        let id = valid("2880626012345");
+        let mut digits = read_as(&id);
+        // The 12th digit read 8, doubtfully, with the right one second.
+        let right = digits[11].digit;
+        digits[11] = ReadDigit {
+            digit: '8',
+            confidence: 0.5,
+            runner_up: Some(right),
+        };
+        if right != '8' {
+            assert_eq!(
+                repair_id_with_runner_up(&digits, |_| true).as_deref(),
+                Some(id.as_str())
+            );
+            assert_eq!(
+                repair_id_with_runner_up(&digits, |_| false),
+                None,
+                "witness"
+            );
+        }
+        // A sure digit is never swapped.
+        digits[11].confidence = 0.95;
+        assert_eq!(repair_id_with_runner_up(&digits, |_| true), None);
+        // Nothing to repair in a number whose check digit holds.
+        assert_eq!(repair_id_with_runner_up(&read_as(&id), |_| true), None);
     }
 
     #[test]

@@ -117,6 +117,14 @@ impl DigitReader {
         main_run(&seg, &glyphs)
     }
 
+    /// The glyphs of [`DigitReader::read_main_run`]'s run, each with its runner-up: for a
+    /// repair of one digit the card's rules confirm.
+    pub fn main_run_glyphs(&self, card: &GrayImage, rect: LineRect) -> Vec<GlyphReading> {
+        let (seg, glyphs) = self.read_glyphs(card, rect);
+        let run = main_run_range(&seg, glyphs.len());
+        glyphs[run].to_vec()
+    }
+
     /// [`DigitReader::read_main_run`] with the light along the line evened out first (see
     /// [`segment_evened`]): a second reading for a line whose digits fade in part.
     pub fn read_main_run_evened(&self, card: &GrayImage, rect: LineRect) -> Recognized {
@@ -189,12 +197,12 @@ impl DigitReader {
     }
 }
 
-/// The longest run of glyphs between wide gaps (see [`DigitReader::read_main_run`]).
-fn main_run(seg: &Segmentation, glyphs: &[GlyphReading]) -> Recognized {
+/// Where the longest run of `count` glyphs between wide gaps lies.
+fn main_run_range(seg: &Segmentation, count: usize) -> std::ops::Range<usize> {
     let mut best = 0..0;
     let mut start = 0;
-    for i in 1..=glyphs.len() {
-        let wide = i == glyphs.len() || seg.gaps[i - 1] as f32 > SPACE_GAP * seg.digit_height;
+    for i in 1..=count {
+        let wide = i == count || seg.gaps[i - 1] as f32 > SPACE_GAP * seg.digit_height;
         if wide {
             if i - start > best.len() {
                 best = start..i;
@@ -202,7 +210,12 @@ fn main_run(seg: &Segmentation, glyphs: &[GlyphReading]) -> Recognized {
             start = i;
         }
     }
-    let run = &glyphs[best];
+    best
+}
+
+/// The longest run of glyphs between wide gaps (see [`DigitReader::read_main_run`]).
+fn main_run(seg: &Segmentation, glyphs: &[GlyphReading]) -> Recognized {
+    let run = &glyphs[main_run_range(seg, glyphs.len())];
     if run.is_empty() {
         return Recognized::default();
     }

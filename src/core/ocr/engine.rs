@@ -215,6 +215,17 @@ impl Engine {
         }
     }
 
+    /// The glyphs of the glyph reader's main run in `rect`, each with its runner-up.
+    pub fn read_digit_glyphs(
+        &self,
+        rect: crate::core::layout::PixelRect,
+    ) -> Vec<crate::core::glyphs::GlyphReading> {
+        match clip(rect, self.card.width() as i32, self.card.height() as i32) {
+            Some(rect) => self.digits.main_run_glyphs(&self.card, rect),
+            None => Vec::new(),
+        }
+    }
+
     /// The glyph reader's main run in `rect` with the light along the line evened out
     /// first: a second reading for digits that fade in part of the line.
     pub fn read_digits_evened(&self, rect: crate::core::layout::PixelRect) -> Recognized {
