@@ -508,7 +508,7 @@ fn words_from_other_models(
 
 /// A word the word model read at this confidence or more is not asked of the other models
 /// (see [`words_from_other_models`]): an unlisted name read that surely is most often a
-/// name missing from the list, and each word asked costs two Tesseract readings. (Dev:
+/// name missing from the list, and each word asked costs up to three readings. (Dev:
 /// it kept 34 of 35 corrections and took 12 ms off the benchmark photo.)
 const SURE_WORD: f32 = 0.9;
 

@@ -653,6 +653,7 @@ mod tests {
             Some("04".to_string())
         );
         assert_eq!(day_of_first_date("٢٠٣٠/١٠/٢"), None);
+        assert_eq!(day_of_first_date("٢٠٣٠/١٠"), None);
     }
 
     #[test]
@@ -672,7 +673,6 @@ mod tests {
         // Far from the row's start is the national ID or debris, not the date.
         assert_eq!(day_after_month("٢٠٢/٠٠٠ ٤٤٤٤٤٤١٠/٣٠", "10"), None);
         assert_eq!(day_after_month("٢٠٢١/١٠/٣", "10"), None);
-        assert_eq!(day_of_first_date("٢٠٣٠/١٠"), None);
     }
 
     #[test]
