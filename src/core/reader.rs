@@ -9,7 +9,7 @@ use super::{
     align::{self, Alignment},
     error::CoreError,
     fields::{
-        crosscheck, lexicon,
+        crosscheck, digits, lexicon,
         national_id::{self, NationalIdFacts},
         parse,
         vocabulary::{self, Matched},
@@ -446,14 +446,7 @@ fn name_field(
     let named = if named.split(' ').all(|w| lexicon::NAMES.contains(w)) {
         named
     } else {
-        let read_rects: Vec<Option<PixelRect>> = text
-            .split(' ')
-            .map(|w| {
-                word_read(w)
-                    .filter(|w| w.confidence < SURE_WORD)
-                    .map(|w| w.rect)
-            })
-            .collect();
+        let read_rects = places_to_ask(&text, &read);
         words_from_other_models(
             context,
             rect,
@@ -504,6 +497,22 @@ fn words_from_other_models(
         }
     }
     Ok(ours.join(" "))
+}
+
+/// For each word of `words` (as cleaned from `read`), the word model's box of it when the
+/// other models may be asked about it (see [`words_from_other_models`]): read, and read
+/// below [`SURE_WORD`].
+fn places_to_ask(words: &str, read: &Recognized) -> Vec<Option<PixelRect>> {
+    words
+        .split(' ')
+        .map(|word| {
+            read.words
+                .iter()
+                .find(|w| parse::arabic_text(&w.text) == word)
+                .filter(|w| w.confidence < SURE_WORD)
+                .map(|w| w.rect)
+        })
+        .collect()
 }
 
 /// A word the word model read at this confidence or more is not asked of the other models
@@ -728,17 +737,19 @@ fn id_field(
     // One doubtful glyph of the zone's number swapped for its runner-up, when the check
     // digit and the card's witness confirm exactly one such swap.
     if witness.was_read() {
-        let digits: Vec<crosscheck::ReadDigit> = context
+        let read_digits: Vec<crosscheck::ReadDigit> = context
             .engine
             .read_digit_glyphs(rect)
             .iter()
             .map(|g| crosscheck::ReadDigit {
-                digit: ascii_digit(g.char),
+                digit: digits::ascii_digit(g.char),
                 confidence: g.confidence,
-                runner_up: Some(ascii_digit(g.second.0)).filter(char::is_ascii_digit),
+                runner_up: Some(digits::ascii_digit(g.second.0)).filter(char::is_ascii_digit),
             })
             .collect();
-        if let Some(id) = crosscheck::repair_id_with_runner_up(&digits, |id| witness.agrees(id)) {
+        if let Some(id) =
+            crosscheck::repair_id_with_runner_up(&read_digits, |id| witness.agrees(id))
+        {
             let facts = national_id::analyze(&id);
             return Ok((Field::new(id, 0.5), facts));
         }
@@ -762,19 +773,11 @@ fn id_field(
     Ok((Field::new(id, read.confidence * 0.3), facts))
 }
 
-/// An Arabic-Indic digit as its ASCII digit; any other character as itself.
-fn ascii_digit(c: char) -> char {
-    crate::core::fields::digits::to_ascii(&c.to_string())
-        .chars()
-        .next()
-        .unwrap_or(c)
-}
-
 /// A reading's digits (ASCII) as runs to try whole: all of them joined, then the last
 /// word's alone (a stray glyph before a gap).
 fn digit_runs(text: &str) -> impl Iterator<Item = String> + '_ {
     let ascii = |part: &str| -> String {
-        crate::core::fields::digits::to_ascii(part)
+        digits::to_ascii(part)
             .chars()
             .filter(char::is_ascii_digit)
             .collect()
@@ -1053,16 +1056,7 @@ fn address_from_other_models(
     if !words.split(' ').any(doubtful_address_word) {
         return Ok(text.to_string());
     }
-    let read_rects: Vec<Option<PixelRect>> = words
-        .split(' ')
-        .map(|word| {
-            read.words
-                .iter()
-                .find(|w| parse::arabic_text(&w.text) == word)
-                .filter(|w| w.confidence < SURE_WORD)
-                .map(|w| w.rect)
-        })
-        .collect();
+    let read_rects = places_to_ask(words, read);
     let words = words_from_other_models(
         context,
         rect,

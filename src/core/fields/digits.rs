@@ -8,13 +8,16 @@ pub fn is_arabic_indic_digit(c: char) -> bool {
 
 /// Replaces Arabic-Indic and Persian digits with ASCII digits; other characters stay.
 pub fn to_ascii(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-            _ => c,
-        })
-        .collect()
+    text.chars().map(ascii_digit).collect()
+}
+
+/// An Arabic-Indic or Persian digit as its ASCII digit; any other character as itself.
+pub fn ascii_digit(c: char) -> char {
+    match c {
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        _ => c,
+    }
 }
 
 /// Replaces ASCII digits with Arabic-Indic digits, as the card prints them.
