@@ -448,6 +448,10 @@ pub fn candidates(small: &GrayImage) -> Vec<Candidate> {
     found
 }
 
+/// How fully a card's body that differs from the lid fills its minimum-area rectangle;
+/// print alone fills less (dev scans: bodies 0.98 and more, print 0.90 to 0.96).
+const FILLED_BODY: f64 = 0.97;
+
 /// On a scan whose card is nearly the lid's colour, no single outline closes: take the
 /// extent of everything unlike the border at once (specks removed) as the card.
 fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
@@ -464,7 +468,7 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
     if points.len() < 100 {
         return None;
     }
-    let hull = convex_hull(points);
+    let hull = convex_hull(points.clone());
     // Everything on the lid at once is the card, however small: one card on an A4 page
     // covers 7.4 % of it, and its print alone less.
     let mut candidate = judge_sized(
@@ -474,6 +478,15 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
         true,
         (MIN_PAGE_CARD_FRACTION, MIN_RECTANGULARITY),
     )?;
+    // The print has no straight outline of its own, and the minimum-area rectangle of its
+    // hull leans with whatever sticks out (the photo box's corner, the serial number): its
+    // rows and columns give the card's turn (see [`print_turn`]).
+    let [first, second, ..] = candidate.quad.corners;
+    if candidate.rectangularity < FILLED_BODY {
+        let leaning = (second.y - first.y).atan2(second.x - first.x).to_degrees();
+        let turn = print_turn_near(&points, leaning);
+        candidate.quad.corners = order_corners(turn.bounds(&points));
+    }
     // The print stops short of the card's edges (the text margin is at 0.94 of the width,
     // the header at 0.04 of the height): grow the extent back to the card, or the first
     // letters of right-aligned lines sit on the warped card's very edge.
@@ -888,6 +901,17 @@ fn precise_print_turn(points: &[IPoint<i32>]) -> Turn {
     Turn::degrees(profiles.sharpest(rough - 1.0, rough + 1.0, 0.2, 1.0))
 }
 
+/// [`precise_print_turn`] within a few degrees of `degrees`, the turn of an outline that
+/// may lean: a card's filled body, unlike its print alone, can look sharper turned far off
+/// square, so the search stays near the outline.
+fn print_turn_near(points: &[IPoint<i32>], degrees: f32) -> Turn {
+    // The outline's long side may run either way: bring its turn within a quarter turn.
+    let degrees = (degrees + 45.0).rem_euclid(90.0) - 45.0;
+    let profiles = Profiles::new(points, 40_000);
+    let rough = profiles.sharpest(degrees - 6.0, degrees + 6.0, 0.5, 2.0);
+    Turn::degrees(profiles.sharpest(rough - 0.5, rough + 0.5, 0.1, 1.0))
+}
+
 /// Row and column profiles of a sample of points, under any turn.
 struct Profiles {
     /// Points relative to their centre, each at a random place within its pixel: regular
@@ -1034,7 +1058,7 @@ fn judge_sized(
             y: p.y as f32,
         })
     } else {
-        four_corners(hull, &rect)
+        four_corners(hull, &rect, size)
     };
     Some(Candidate {
         cue,
@@ -1069,11 +1093,13 @@ fn frame_penalty(rect: &[IPoint<i32>; 4], (width, height): (u32, u32)) -> f64 {
 
 /// Four corners of a convex outline: the polygon simplification that leaves four
 /// vertices, each then moved to where the straight parts of its two sides meet; the
-/// minimum-area rectangle when no simplification leaves four.
+/// minimum-area rectangle when no simplification leaves four, or when neither quad both
+/// covers the outline and keeps its corners near the frame (a scan whose card nearly
+/// fills it, its faint edge traced only in part: dev scans, 5 of 500 outlines).
 ///
 /// Intersecting the sides, rather than keeping the simplification's vertices, finds the
 /// corner a rounded card corner only implies, and the corner that glare or a finger hides.
-fn four_corners(hull: &[IPoint<i32>], rect: &[IPoint<i32>; 4]) -> [Point; 4] {
+fn four_corners(hull: &[IPoint<i32>], rect: &[IPoint<i32>; 4], size: (u32, u32)) -> [Point; 4] {
     let perimeter = imageproc::geometry::arc_length(hull, true);
     for step in 1..=12 {
         let epsilon = perimeter * 0.01 * f64::from(step);
@@ -1091,7 +1117,10 @@ fn four_corners(hull: &[IPoint<i32>], rect: &[IPoint<i32>; 4]) -> [Point; 4] {
                 let area = quad_area(q);
                 area >= 0.93 * hull_area && area <= 1.15 * hull_area
             };
-            if covers(&refined) {
+            // A side's longest hull edge may be a chord of a rounded corner, or of the frame
+            // where a scan's card nearly fills it: its line then meets the next side far
+            // outside the image, where no corner of a card whose print was seen can be.
+            if covers(&refined) && within_frame(&refined, size) {
                 return refined;
             }
             if covers(&rough) {
@@ -1106,6 +1135,19 @@ fn four_corners(hull: &[IPoint<i32>], rect: &[IPoint<i32>; 4]) -> [Point; 4] {
     rect.map(|p| Point {
         x: p.x as f32,
         y: p.y as f32,
+    })
+}
+
+/// How far outside the image a refined corner may lie, as a fraction of the image's
+/// longer side: a rounded corner's implied point, or one a finger hides at the frame.
+const CORNER_OUTSIDE_FRAME: f32 = 0.03;
+
+/// Whether every corner lies in the image or within [`CORNER_OUTSIDE_FRAME`] of it.
+fn within_frame(q: &[Point; 4], (width, height): (u32, u32)) -> bool {
+    let slack = CORNER_OUTSIDE_FRAME * width.max(height) as f32;
+    q.iter().all(|p| {
+        (-slack..=width as f32 + slack).contains(&p.x)
+            && (-slack..=height as f32 + slack).contains(&p.y)
     })
 }
 
@@ -1375,6 +1417,29 @@ mod tests {
         // A tight scan: the card fills the frame.
         let (image, _) = page((1100, 720), 1040, &[(30, 30)]);
         assert_eq!(locate(&image, 4).len(), 1);
+    }
+
+    #[test]
+    fn the_turn_near_a_leaning_outline_is_the_prints() {
+        // Rows of print on an upright card, and the lean of an outline 4 degrees off.
+        let points: Vec<IPoint<i32>> = (0..400)
+            .flat_map(|y| (0..600).map(move |x| IPoint::new(x, y)))
+            .filter(|p| p.y % 40 < 10 && (p.x > 200 || p.y < 80))
+            .collect();
+        for lean in [4.0, -4.0, 86.0] {
+            let turn = print_turn_near(&points, lean);
+            let degrees = turn.sin.atan2(turn.cos).to_degrees();
+            assert!(degrees.abs() < 0.3, "{lean}: {degrees}");
+        }
+    }
+
+    #[test]
+    fn a_corner_far_outside_the_frame_is_no_card_corner() {
+        let quad = |x: f32| [(20.0, 20.0), (x, 20.0), (x, 400.0), (20.0, 400.0)];
+        let points = |q: [(f32, f32); 4]| q.map(|(x, y)| Point { x, y });
+        assert!(within_frame(&points(quad(630.0)), (640, 430)));
+        assert!(within_frame(&points(quad(655.0)), (640, 430)));
+        assert!(!within_frame(&points(quad(707.0)), (640, 430)));
     }
 
     #[test]
