@@ -267,7 +267,13 @@ pub fn day_of_first_date(read: &str) -> Option<String> {
     let ascii = to_ascii(read);
     let group = ascii.split(' ').find(|g| g.matches('/').count() >= 2)?;
     let day: String = group.split('/').nth(2)?.chars().take(2).collect();
-    (day.len() == 2 && day.chars().all(|c| c.is_ascii_digit())).then_some(day)
+    is_day(&day).then_some(day)
+}
+
+/// Whether `day` is two ASCII digits that name a day of a month: a misread one (٧٠ for
+/// ١٧) is no answer, and the reader asks another.
+fn is_day(day: &str) -> bool {
+    day.len() == 2 && day.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
 }
 
 /// The day (`dd`, ASCII) printed after a known month (`month`, `mm`) near the start of a
@@ -284,7 +290,7 @@ pub fn day_after_month(read: &str, month: &str) -> Option<String> {
     let window = ascii.len().min(DATE_WINDOW);
     let day_at = |i: usize| -> Option<String> {
         let day: String = ascii.get(i..i + 2)?.iter().collect();
-        day.chars().all(|c| c.is_ascii_digit()).then_some(day)
+        is_day(&day).then_some(day)
     };
     (0..window).rev().find_map(|i| {
         let at = |k: usize, c: char| ascii.get(i + k) == Some(&c);
@@ -673,6 +679,10 @@ mod tests {
         // Far from the row's start is the national ID or debris, not the date.
         assert_eq!(day_after_month("٢٠٢/٠٠٠ ٤٤٤٤٤٤١٠/٣٠", "10"), None);
         assert_eq!(day_after_month("٢٠٢١/١٠/٣", "10"), None);
+        // No day of any month: the reader asks again.
+        assert_eq!(day_after_month("٢٠٢٤/٠١/٧٠/٣٤٥", "01"), None);
+        assert_eq!(day_of_first_date("٢٠٢٤/٠١/٧٠"), None);
+        assert_eq!(day_of_first_date("٢٠٢٤/٠١/٣١").as_deref(), Some("31"));
     }
 
     #[test]
