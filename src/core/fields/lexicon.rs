@@ -127,7 +127,18 @@ impl Lexicon {
             .iter()
             .map(|entry| (strsim::normalized_levenshtein(&reading, &entry.key), entry))
             .collect();
-        let best = scored.iter().copied().max_by(|a, b| a.0.total_cmp(&b.0));
+        // A tie (a name and its feminine form, كامل and كاملة for كاملل) goes to the
+        // shorter entry: of a card's name words only a woman's first name is feminine,
+        // and the lexicons that know the card's gender choose the form afterwards.
+        let best = scored.iter().copied().reduce(|best, next| {
+            let closer = next.0 > best.0;
+            let shorter_tie = next.0 == best.0 && next.1.key.len() < best.1.key.len();
+            if closer || shorter_tie {
+                next
+            } else {
+                best
+            }
+        });
         // The lead is over the next entry that is neither the same text folded nor the
         // same title for the other gender: the card's own gender picks between those,
         // and the closer spelling is the one read.
