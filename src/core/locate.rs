@@ -437,7 +437,10 @@ pub fn candidates(small: &GrayImage) -> Vec<Candidate> {
     }
     // Weaker cues only when the strong ones find nothing: they also see the print and the
     // surface's texture. The content extent last: on a photo's table it is everything.
-    if found.is_empty() {
+    // On a tight scan it is the card, and competes: a card nearly the lid's colour closes
+    // no outline of its own, and the edges found are its photo box's and the print's.
+    let tight = || mostly_uniform_border(small) && tight_scan(small, unlike());
+    if found.is_empty() || tight() {
         found.extend(content_extent(small, unlike()));
     }
     // Only outlines bounded by the frame (the lit surface around the card): the card's
