@@ -73,16 +73,29 @@ pub struct ReadDigit {
 }
 
 /// Repairs a national ID read as `digits` (14, failing its checksum) with the reader's
-/// own runner-up at one doubtful place (read below [`RUNNER_UP_DOUBT`]): when exactly one
-/// such swap gives a well-formed number that the card's witness (`agrees`: the printed
+/// own runner-up at its one doubtful place (read below [`RUNNER_UP_DOUBT`]): when that
+/// swap gives a well-formed number that the card's witness (`agrees`: the printed
 /// birth date or gender) confirms, the reader's second choice, the check digit and the
 /// card agree on it. Anything else is left as read.
 pub fn repair_id_with_runner_up(
     digits: &[ReadDigit],
+    witness: Witness,
     agrees: impl Fn(&str) -> bool,
 ) -> Option<String> {
     let read: String = digits.iter().map(|d| d.digit).collect();
     if digits.len() != 14 || !read.bytes().all(|b| b.is_ascii_digit()) || checksum_valid(&read) {
+        return None;
+    }
+    // With a second doubtful glyph, a second misreading may hide behind the check digit,
+    // which lets some pairs of errors pass (dev: 5 read as 2 and 7 read as 1, the 1
+    // swapped back, on a back). A weak witness (the back's gender, which half of all
+    // numbers pass) then allows no more than the one doubtful glyph swapped; the printed
+    // birth date, which pins seven digits, may allow more.
+    let doubtful = digits
+        .iter()
+        .filter(|d| d.confidence < RUNNER_UP_DOUBT)
+        .count();
+    if witness == Witness::Weak && doubtful > 1 {
         return None;
     }
     let mut repairs = digits.iter().enumerate().filter_map(|(i, d)| {
@@ -163,6 +176,16 @@ fn impossible_places(id: &str, this_year: u32) -> Option<&'static [usize]> {
         return Some(&[7, 8]);
     }
     None
+}
+
+/// How much of the number the card's witness pins down (see
+/// [`repair_id_with_runner_up`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Witness {
+    /// The printed birth date: seven digits.
+    Strong,
+    /// The printed gender: one digit's parity.
+    Weak,
 }
 
 /// Below this probability a digit's runner-up may replace it in
@@ -344,20 +367,40 @@ mod tests {
         };
         if right != '8' {
             assert_eq!(
-                repair_id_with_runner_up(&digits, |_| true).as_deref(),
+                repair_id_with_runner_up(&digits, Witness::Strong, |_| true).as_deref(),
                 Some(id.as_str())
             );
             assert_eq!(
-                repair_id_with_runner_up(&digits, |_| false),
+                repair_id_with_runner_up(&digits, Witness::Strong, |_| false),
                 None,
                 "witness"
             );
         }
         // A sure digit is never swapped.
         digits[11].confidence = 0.95;
-        assert_eq!(repair_id_with_runner_up(&digits, |_| true), None);
+        assert_eq!(
+            repair_id_with_runner_up(&digits, Witness::Strong, |_| true),
+            None
+        );
+        // A second doubtful glyph: the printed birth date may still confirm a swap, the
+        // gender's parity may not.
+        digits[11].confidence = 0.5;
+        digits[2].confidence = 0.6;
+        if right != '8' {
+            assert_eq!(
+                repair_id_with_runner_up(&digits, Witness::Strong, |_| true).as_deref(),
+                Some(id.as_str())
+            );
+            assert_eq!(
+                repair_id_with_runner_up(&digits, Witness::Weak, |_| true),
+                None
+            );
+        }
         // Nothing to repair in a number whose check digit holds.
-        assert_eq!(repair_id_with_runner_up(&read_as(&id), |_| true), None);
+        assert_eq!(
+            repair_id_with_runner_up(&read_as(&id), Witness::Strong, |_| true),
+            None
+        );
     }
 
     #[test]
