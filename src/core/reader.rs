@@ -767,18 +767,6 @@ fn id_field(
             let facts = national_id::analyze(&id);
             return Ok((Field::new(id, 0.5), facts));
         }
-        // One digit at the place the number's own structure says is wrong (a century 4, a
-        // day 79), when the check digit and the witness confirm exactly one.
-        let this_year = u32::try_from(chrono::Datelike::year(&chrono::Utc::now())).unwrap_or(0);
-        let repaired = readings.iter().find_map(|reading| {
-            let read = reading.recognized();
-            let id = parse::national_id(&read.text)?;
-            crosscheck::repair_id_at_impossible_place(&id, this_year, |id| witness.agrees(id))
-        });
-        if let Some(id) = repaired {
-            let facts = national_id::analyze(&id);
-            return Ok((Field::new(id, 0.5), facts));
-        }
     }
     // No reading is accepted: return the first 14-digit one as read, flagged.
     let Some((id, read)) = readings.iter().find_map(|reading| {

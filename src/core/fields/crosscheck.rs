@@ -109,75 +109,6 @@ pub fn repair_id_with_runner_up(
     repairs.next().is_none().then_some(repaired)
 }
 
-/// Repairs a national ID read as `read` (14 ASCII digits, failing its checksum) whose
-/// own structure names the places that are wrong: a century digit other than 2 or 3, a
-/// month or a day no date has, a birth year after `this_year`, a governorate code no
-/// governorate has. When exactly one digit changed at those places gives a well-formed
-/// number of a person already born that the card's witness (`agrees`) confirms, the
-/// number's structure, its check digit and the card agree on it. Anything else, a
-/// number that breaks no rule among them, is left as read.
-pub fn repair_id_at_impossible_place(
-    read: &str,
-    this_year: u32,
-    agrees: impl Fn(&str) -> bool,
-) -> Option<String> {
-    if read.len() != 14 || !read.bytes().all(|b| b.is_ascii_digit()) || checksum_valid(read) {
-        return None;
-    }
-    let places = impossible_places(read, this_year)?;
-    let born = |id: &str| {
-        super::national_id::analyze(id)
-            .and_then(|facts| facts.birth_date)
-            .and_then(|date| date[..4].parse::<u32>().ok())
-            .is_some_and(|year| year <= this_year)
-    };
-    let mut found = places
-        .iter()
-        .flat_map(|&place| {
-            (b'0'..=b'9')
-                .filter(move |&digit| digit != read.as_bytes()[place])
-                .map(move |digit| {
-                    let mut candidate = read.as_bytes().to_vec();
-                    candidate[place] = digit;
-                    String::from_utf8(candidate).unwrap_or_default()
-                })
-        })
-        .filter(|candidate| {
-            super::national_id::is_well_formed(candidate) && born(candidate) && agrees(candidate)
-        });
-    let repaired = found.next()?;
-    found.next().is_none().then_some(repaired)
-}
-
-/// The places of a national ID (ASCII) its structure says are wrong, first rule broken
-/// first; `None` when it breaks none of them.
-fn impossible_places(id: &str, this_year: u32) -> Option<&'static [usize]> {
-    let number = |range: std::ops::Range<usize>| id[range].parse::<u32>().unwrap_or(0);
-    let century = match id.as_bytes()[0] {
-        b'2' => 1900,
-        b'3' => 2000,
-        _ => return Some(&[0]),
-    };
-    if century + number(1..3) > this_year {
-        return Some(&[0, 1, 2]);
-    }
-    let month = number(3..5);
-    if !(1..=12).contains(&month) {
-        return Some(&[3, 4]);
-    }
-    if !super::national_id::is_real_date(century + number(1..3), month, number(5..7)) {
-        return Some(&[5, 6]);
-    }
-    let governorate = &id[7..9];
-    if !super::national_id::GOVERNORATES
-        .iter()
-        .any(|g| g.code == governorate)
-    {
-        return Some(&[7, 8]);
-    }
-    None
-}
-
 /// How much of the number the card's witness pins down (see
 /// [`repair_id_with_runner_up`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,38 +184,6 @@ mod tests {
 
     fn valid(first13: &str) -> String {
         format!("{first13}{}", check_digit(first13).unwrap())
-    }
-
-    #[test]
-    fn an_impossible_place_is_repaired_when_the_check_digit_names_one_digit() {
-        let id = valid("2870427322382");
-        let with = |place: usize, digit: u8| {
-            let mut read = id.clone().into_bytes();
-            read[place] = digit;
-            String::from_utf8(read).unwrap()
-        };
-        // Century 4: no one is born in it; only 2 (1987) passes the check digit.
-        assert_eq!(
-            repair_id_at_impossible_place(&with(0, b'4'), 2026, |_| true).as_deref(),
-            Some(id.as_str())
-        );
-        // Day 77 (27 read with a 7 first).
-        assert_eq!(
-            repair_id_at_impossible_place(&with(5, b'7'), 2026, |_| true).as_deref(),
-            Some(id.as_str())
-        );
-        // The witness refuses it: left as read.
-        assert_eq!(
-            repair_id_at_impossible_place(&with(0, b'4'), 2026, |_| false),
-            None
-        );
-        // A misread digit that breaks no rule names no place.
-        assert_eq!(
-            repair_id_at_impossible_place(&with(10, b'9'), 2026, |_| true),
-            None
-        );
-        // A number that passes its checksum is no repair's business.
-        assert_eq!(repair_id_at_impossible_place(&id, 2026, |_| true), None);
     }
 
     #[test]
