@@ -73,10 +73,11 @@ pub struct ReadDigit {
 }
 
 /// Repairs a national ID read as `digits` (14, failing its checksum) with the reader's
-/// own runner-up at its one doubtful place (read below [`RUNNER_UP_DOUBT`]): when that
-/// swap gives a well-formed number that the card's witness (`agrees`: the printed
+/// own runner-up at one doubtful place (read below [`RUNNER_UP_DOUBT`]): when exactly one
+/// such swap gives a well-formed number that the card's witness (`agrees`: the printed
 /// birth date or gender) confirms, the reader's second choice, the check digit and the
-/// card agree on it. Anything else is left as read.
+/// card agree on it. A weak `witness` allows the swap only when that glyph is the one
+/// doubtful glyph. Anything else is left as read.
 pub fn repair_id_with_runner_up(
     digits: &[ReadDigit],
     witness: Witness,
