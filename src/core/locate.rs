@@ -484,8 +484,8 @@ fn content_extent(small: &GrayImage, unlike: &GrayImage) -> Option<Candidate> {
     // The print has no straight outline of its own, and the minimum-area rectangle of its
     // hull leans with whatever sticks out (the photo box's corner, the serial number): its
     // rows and columns give the card's turn (see [`print_turn`]).
-    let [first, second, ..] = candidate.quad.corners;
     if candidate.rectangularity < FILLED_BODY {
+        let [first, second, ..] = candidate.quad.corners;
         let leaning = (second.y - first.y).atan2(second.x - first.x).to_degrees();
         let turn = print_turn_near(&points, leaning);
         candidate.quad.corners = order_corners(turn.bounds(&points));

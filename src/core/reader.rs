@@ -1089,11 +1089,7 @@ fn address_from_other_models(
 ) -> Result<String, CoreError> {
     // The house number, which the other models cannot read, stays out of the comparison.
     let (number, words) = match text.split_once(' ') {
-        Some((first, rest))
-            if first
-                .chars()
-                .all(super::fields::digits::is_arabic_indic_digit) =>
-        {
+        Some((first, rest)) if first.chars().all(digits::is_arabic_indic_digit) => {
             (Some(first), rest)
         }
         _ => (None, text),
@@ -1131,13 +1127,27 @@ fn region_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     if !unlisted {
         return Ok(Field::new(text, read.confidence));
     }
+    let listed = listed_by_other_models(context, rect, |other| {
+        listed_region(&parse::region_text(other), &text)
+    })?;
+    Ok(Field::new(listed.unwrap_or(text), read.confidence))
+}
+
+/// The first of the other models' readings of the whole line `rect` (see
+/// [`OTHER_OPINIONS`]) that `listed` turns into a listed entry; the next model is asked
+/// only while none has.
+fn listed_by_other_models<T>(
+    context: &mut CardContext<'_>,
+    rect: PixelRect,
+    listed: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, CoreError> {
     for model in OTHER_OPINIONS {
         let other = context.engine.read_line_once(model, rect)?;
-        if let Some(listed) = listed_region(&parse::region_text(&other.text), &text) {
-            return Ok(Field::new(listed, read.confidence));
+        if let Some(found) = listed(&other.text) {
+            return Ok(Some(found));
         }
     }
-    Ok(Field::new(text, read.confidence))
+    Ok(None)
 }
 
 /// `theirs`, another reading of the region line `ours`, when it names the same
@@ -1588,12 +1598,10 @@ fn read_back(
         let mut entry = parse::profession_entry(&text, feminine)
             .or_else(|| parse::profession_spelled_by(&places, feminine));
         // The other models' reading counts only as a listed title (see OTHER_OPINIONS).
-        for model in OTHER_OPINIONS {
-            if entry.is_some() {
-                break;
-            }
-            let other = context.engine.read_line_once(model, rect)?;
-            entry = parse::profession_entry(&parse::profession_text(&other.text), feminine);
+        if entry.is_none() {
+            entry = listed_by_other_models(context, rect, |other| {
+                parse::profession_entry(&parse::profession_text(other), feminine)
+            })?;
         }
         let (field, is_degree) = match entry {
             Some((entry, is_degree)) => (Field::new(entry, read.confidence), is_degree),

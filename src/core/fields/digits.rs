@@ -22,12 +22,16 @@ pub fn ascii_digit(c: char) -> char {
 
 /// Replaces ASCII digits with Arabic-Indic digits, as the card prints them.
 pub fn to_arabic_indic(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '0'..='9' => char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
+    text.chars().map(arabic_indic_digit).collect()
+}
+
+/// An ASCII digit as the Arabic-Indic digit the card prints; any other character as
+/// itself.
+pub fn arabic_indic_digit(c: char) -> char {
+    match c {
+        '0'..='9' => char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap_or(c),
+        _ => c,
+    }
 }
 
 #[cfg(test)]

@@ -634,7 +634,7 @@ fn arabic_letter(c: char) -> char {
         '\u{06C1}' => '\u{0647}',              // heh goal: heh
         '\u{06C3}' => '\u{0629}',              // teh marbuta goal: teh marbuta
         '\u{0679}' => '\u{062A}',              // tteh: teh
-        '\u{06F0}'..='\u{06F9}' => char::from_u32(u32::from(c) - 0x06F0 + 0x0660).unwrap_or(c),
+        '\u{06F0}'..='\u{06F9}' => super::digits::arabic_indic_digit(super::digits::ascii_digit(c)),
         other => other,
     }
 }
