@@ -15,6 +15,8 @@ use super::layout::{PixelRect, Zone};
 #[derive(Debug)]
 pub struct InkMap {
     ink: Vec<u8>,
+    /// How much darker than its surroundings each pixel is, 0 where it is not.
+    depth: Vec<u8>,
     width: u32,
     height: u32,
 }
@@ -27,6 +29,7 @@ impl InkMap {
         let (width, height) = card.dimensions();
         let integral = integral_image::<_, u32>(card);
         let mut ink = vec![0u8; (width * height) as usize];
+        let mut depth = vec![0u8; (width * height) as usize];
         for y in 0..height {
             let (y0, y1) = (y.saturating_sub(RADIUS), (y + RADIUS).min(height - 1));
             for x in 0..width {
@@ -36,10 +39,16 @@ impl InkMap {
                 let value = i64::from(card.get_pixel(x, y)[0]);
                 if value * area < sum - MARGIN * area {
                     ink[(y * width + x) as usize] = 1;
+                    depth[(y * width + x) as usize] = ((sum / area - value).min(255)) as u8;
                 }
             }
         }
-        Self { ink, width, height }
+        Self {
+            ink,
+            depth,
+            width,
+            height,
+        }
     }
 
     /// The card's width and height, pixels.
@@ -149,6 +158,14 @@ impl InkMap {
 /// The tallest band of rows one printed line gives, as a fraction of the card's height:
 /// the card's largest text (the national ID) with its ascenders and descenders.
 const MAX_LINE_HEIGHT: f32 = 0.09;
+
+/// Ink this share of a line's deepest or deeper is print, not background pattern (see
+/// [`InkMap::print_span`]).
+const PRINT_DEPTH: f32 = 0.3;
+
+/// A run of print columns this share of the heaviest run's print or more is part of the
+/// line (see [`InkMap::print_span`]); a lighter one is a speck.
+const MIN_RUN_SHARE: f32 = 0.1;
 
 /// Below this share of its band's peak, a row between two lines is their gap.
 const GAP_SHARE: f32 = 0.3;
@@ -282,6 +299,72 @@ impl InkMap {
             .collect()
     }
 
+    /// `line` (a rectangle from [`InkMap::find_line`]) narrowed to the columns its text
+    /// prints in, with a margin. The card's background pattern is ink too, a shade lighter
+    /// than print: a short word at one end of a wide zone would otherwise come with the
+    /// pattern's lines across the rest, and Tesseract reads a short word on a wide
+    /// rectangle worse than on a tight one (it drops or invents letters at the ends).
+    /// Print is told by its depth: ink at least [`PRINT_DEPTH`] of the line's deepest
+    /// (its 90th percentile), in the middle half of the rows, where the line's own letters
+    /// are and a neighbour's ascenders are not. The print's columns are joined across
+    /// gaps narrower than the rectangle's height, from the heaviest run outwards. `line`
+    /// itself when no print is found.
+    pub fn print_span(&self, line: PixelRect) -> PixelRect {
+        let (left, top, width, height) = line;
+        let x0 = left.max(0) as u32;
+        let x1 = ((left + width).max(0) as u32).min(self.width);
+        let y0 = (top + height / 4).max(0) as u32;
+        let y1 = ((top + 3 * height / 4).max(0) as u32).min(self.height);
+        if x1 <= x0 + 4 || y1 <= y0 + 2 {
+            return line;
+        }
+        let at = |x: u32, y: u32| self.depth[(y * self.width + x) as usize];
+        let mut depths: Vec<u8> = (y0..y1)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .map(|(x, y)| at(x, y))
+            .filter(|&d| d > 0)
+            .collect();
+        if depths.len() < 8 {
+            return line;
+        }
+        let rank = depths.len() * 9 / 10;
+        let (_, deep, _) = depths.select_nth_unstable(rank);
+        let floor = (f32::from(*deep) * PRINT_DEPTH) as u8;
+        // Print columns: two or more print pixels in the middle rows.
+        let strength: Vec<u32> = (x0..x1)
+            .map(|x| (y0..y1).filter(|&y| at(x, y) > floor).count() as u32)
+            .map(|n| if n >= 2 { n } else { 0 })
+            .collect();
+        let max_gap = height.max(4) as usize;
+        let mut runs: Vec<(usize, usize, u32)> = Vec::new();
+        for (i, &n) in strength.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            match runs.last_mut() {
+                Some((_, end, mass)) if i - *end <= max_gap => {
+                    *end = i;
+                    *mass += n;
+                }
+                _ => runs.push((i, i, n)),
+            }
+        }
+        // A faded word keeps some print pixels: every run of a tenth of the heaviest's mass
+        // or more counts, so that a word in a glare or a shadow stays in.
+        let Some(heaviest) = runs.iter().map(|run| run.2).max() else {
+            return line;
+        };
+        let counted = runs
+            .iter()
+            .filter(|run| run.2 as f32 >= MIN_RUN_SHARE * heaviest as f32);
+        let start = counted.clone().map(|run| run.0).min().unwrap_or(0);
+        let end = counted.map(|run| run.1).max().unwrap_or(0);
+        let margin = height / 3;
+        let new_left = (x0 as i32 + start as i32 - margin).max(left);
+        let new_right = (x0 as i32 + end as i32 + 1 + margin).min(left + width);
+        (new_left, top, new_right - new_left, height)
+    }
+
     /// Whether the ink in `word` belongs to a vertical rule, such as the card's edge in a
     /// photo: ink in its columns runs on above and below the line, where a glyph's stops.
     pub fn is_vertical_rule(&self, word: PixelRect) -> bool {
@@ -378,6 +461,48 @@ mod tests {
             (420..=430).contains(&(left + width)),
             "right {}",
             left + width
+        );
+    }
+
+    #[test]
+    fn narrows_a_short_word_to_its_print_past_the_background_pattern() {
+        // A short dark word at columns 850..950 of a line at rows 200..240, with light
+        // pattern lines crossing the whole zone; and a faded word (columns 700..800) on
+        // a second card.
+        let pattern = |x: u32, y: u32| (x + 2 * y) % 40 < 2;
+        let word = |x: u32, y: u32| (200..240).contains(&y) && x % 6 < 3;
+        let card = GrayImage::from_fn(1000, 631, |x, y| {
+            Luma([if (850..950).contains(&x) && word(x, y) {
+                30
+            } else if pattern(x, y) {
+                200
+            } else {
+                235
+            }])
+        });
+        let (left, _, width, _) = InkMap::new(&card).print_span((560, 190, 430, 60));
+        assert!((820..=850).contains(&left), "left {left}");
+        assert!(
+            (950..=980).contains(&(left + width)),
+            "right {}",
+            left + width
+        );
+
+        let faded = GrayImage::from_fn(1000, 631, |x, y| {
+            Luma([if (850..950).contains(&x) && word(x, y) {
+                30
+            } else if (700..800).contains(&x) && word(x, y) {
+                150
+            } else if pattern(x, y) {
+                200
+            } else {
+                235
+            }])
+        });
+        let (left, _, _, _) = InkMap::new(&faded).print_span((560, 190, 430, 60));
+        assert!(
+            (670..=700).contains(&left),
+            "left {left}: the faded word is cut off"
         );
     }
 

@@ -375,6 +375,12 @@ fn read_at(
     spec: &LineSpec,
 ) -> Result<(Recognized, PixelRect), CoreError> {
     let rect = context.ink.find_line(&context.alignment.apply(&spec.zone));
+    // A word line is read on its print alone (see `InkMap::print_span`).
+    let rect = if spec.model == Model::Words {
+        context.ink.print_span(rect)
+    } else {
+        rect
+    };
     let recognized = context.engine.read_line(spec.model, rect, spec.whitelist)?;
     context
         .boxes
@@ -1025,6 +1031,7 @@ fn read_front(
 fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     let spec = spec(layout::FRONT, "address");
     let line = context.ink.find_line(&context.alignment.apply(&spec.zone));
+    let line = context.ink.print_span(line);
     let read = context.engine.read_line(spec.model, line, spec.whitelist)?;
     context.boxes.push((spec.name, line, read.text.clone()));
     // The house number, when there is one, is the line's first (rightmost) word, printed
