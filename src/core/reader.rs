@@ -709,14 +709,25 @@ fn id_field(
             .push(("id_number (evened)", rect, evened.text.clone()));
         readings.push(Reading::fallback_glyphs(evened, witness));
     }
+    let mut tesseract_reading = None;
     if unresolved(&readings) {
         let opinion = second_opinion(context, "id_number (tesseract)", rect)?;
+        tesseract_reading = Some(opinion.text.clone());
         // The weaker reader, asked where the glyph reader failed, often on a poorly
         // straightened card.
         if opinion.confidence >= witness.tesseract_floor() {
             readings.push(Reading::Weaker(opinion));
         }
     }
+    // The repairs below build a number from the glyph reader's digits and the witness,
+    // which the same reader read in the same face: a face whose ٥ it takes for ٢ fools
+    // both alike. Tesseract misreads otherwise; a whole number of its own that differs
+    // from a repaired one in several digits says the repair rests on a misread face.
+    let contradicted = |id: &str| {
+        tesseract_reading
+            .as_deref()
+            .is_some_and(|read| crosscheck::contradicts(read, id))
+    };
     if let Some(row) = row.filter(|_| unresolved(&readings)) {
         let row_rect = context.ink.find_line(&context.alignment.apply(&row.zone));
         if let Some(found) = context
@@ -747,6 +758,7 @@ fn id_field(
         let read = reading.recognized();
         digit_runs(&read.text)
             .find_map(|run| witness.completes(&run))
+            .filter(|id| !contradicted(id))
             .map(|id| (id, read.confidence))
     }) {
         let facts = national_id::analyze(&id);
@@ -769,6 +781,7 @@ fn id_field(
             crosscheck::repair_id_with_runner_up(&read_digits, witness.strength(), |id| {
                 witness.agrees(id)
             })
+            .filter(|id| !contradicted(id))
         {
             let facts = national_id::analyze(&id);
             return Ok((Field::new(id, 0.5), facts));
@@ -1044,8 +1057,11 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     } else {
         house_number_candidates(&context.ink, line, &read.words)
     };
+    let words_model_number = words_model_house_number(&read);
     for word in candidates {
-        let Some((digits, number)) = read_house_number(context.engine, word)? else {
+        let Some((digits, number)) =
+            read_house_number(context.engine, word, words_model_number.as_deref())?
+        else {
             continue;
         };
         let (left, top, _, height) = line;
@@ -1083,6 +1099,21 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         address_from_other_models(context, line, &text, &read)?,
         read.confidence,
     ))
+}
+
+/// The house number as the word model read the line's first (rightmost) word, in
+/// Arabic-Indic digits, when that word is a number. The word model learned house numbers
+/// (in ASCII digits, its character set's) from the card lines it was tuned on, but
+/// misreads about half of those the digit readers cannot read (dev photos): it only
+/// confirms a digit reader's doubtful reading (see [`read_house_number`]).
+fn words_model_house_number(read: &Recognized) -> Option<String> {
+    let first = read.words.iter().max_by_key(|w| w.rect.0 + w.rect.2)?;
+    let count = first.text.chars().count();
+    ((1..=4).contains(&count)
+        && first.text.chars().all(|c| c.is_ascii_digit())
+        && !first.text.starts_with('0')
+        && first.confidence >= AGREED_NUMBER_CONFIDENCE)
+        .then(|| super::fields::digits::to_arabic_indic(&first.text))
 }
 
 /// An address (`text`, read as `read` in `rect`, the house number excepted) with its
@@ -1226,13 +1257,15 @@ const ADDRESS_NAME_DOUBT: parse::NameDoubt = parse::NameDoubt {
 };
 
 /// Reads a house number in `word` with both digit readers, and keeps the surer reading
-/// that is a number at all. The glyph reader is sure of clean prints but loses a digit
+/// that is a number at all, or a doubtful one the word model's reading of the line
+/// (`words_model_number`) confirms. The glyph reader is sure of clean prints but loses a digit
 /// where two strokes touch; Tesseract's digit model holds such words together. Each
 /// reader has its own floor, as their confidences are not on one scale; a word of letters
 /// falls below both.
 fn read_house_number(
     engine: &mut Engine,
     word: PixelRect,
+    words_model_number: Option<&str>,
 ) -> Result<Option<(String, Recognized)>, CoreError> {
     let glyphs = engine.read_line(Model::Digits, word, None)?;
     // Tesseract's confidence stays below this on the words it reads right, so a surer
@@ -1248,6 +1281,17 @@ fn read_house_number(
         .filter(|_| glyphs.confidence.min(tesseract.confidence) >= AGREED_NUMBER_CONFIDENCE);
     if let Some(number) = agreed {
         return Ok(Some((number, glyphs)));
+    }
+    // The word model read the line's first word as this number: a digit reader that
+    // reads the same counts as agreement too, each reader misreading digits differently.
+    for reading in [&glyphs, &tesseract] {
+        let number = parse::house_number(&reading.text);
+        if number.is_some()
+            && number.as_deref() == words_model_number
+            && reading.confidence >= AGREED_NUMBER_CONFIDENCE
+        {
+            return Ok(number.map(|number| (number, reading.clone())));
+        }
     }
     Ok([
         (glyphs, GLYPH_NUMBER_CONFIDENCE),

@@ -178,6 +178,22 @@ pub fn expiry_from(issue: &str, day: &str) -> Option<String> {
         .then(|| format!("{month_of_expiry}/{day}"))
 }
 
+/// Whether another reader's reading of the national ID line (`read`, any digits) is a
+/// whole number of its own that differs from `id` in more than [`MAX_OTHER_READER_EDITS`]
+/// digits. A reading too short or too long to be one number (a blurred line read in
+/// pieces) contradicts nothing.
+pub fn contradicts(read: &str, id: &str) -> bool {
+    let digits: String = super::digits::to_ascii(read)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    (13..=15).contains(&digits.len()) && strsim::levenshtein(&digits, id) > MAX_OTHER_READER_EDITS
+}
+
+/// Edits another reader's number may be from a repaired ID and still support it: a
+/// digit it misreads itself, and one more it drops or adds.
+const MAX_OTHER_READER_EDITS: usize = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,5 +348,17 @@ mod tests {
     fn validity_is_seven_years() {
         assert_eq!(expiry_month_of("2016/06").as_deref(), Some("2023/06"));
         assert_eq!(issue_of("2023/06/06").as_deref(), Some("2016/06"));
+    }
+
+    #[test]
+    fn another_readers_whole_number_contradicts_a_repair_far_from_it() {
+        // The glyph reader took every ٥ for ٢ (30002023266221), and a runner-up swap made
+        // that a valid number; Tesseract read the line as ٣٠٠٠٥٠٢٣٥٦٦٥٢ (one digit lost).
+        assert!(contradicts("٣٠٠٠٥٠٢٣٥٦٦٥٢", "30002023266421"));
+        // One misread and one lost digit still support the number.
+        assert!(!contradicts("٣٠٠٠٥٠٢٣٥٦٦٥٢", "30005023566521"));
+        // A line read in pieces is no number of its own.
+        assert!(!contradicts("٣٠٠ ٥٠٢", "30002023266421"));
+        assert!(!contradicts("", "30002023266421"));
     }
 }
