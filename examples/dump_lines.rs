@@ -1,7 +1,11 @@
 //! Crops the Arabic word lines the reader finds on generated cards, each with the text the
 //! generator printed there, as training lines for the Arabic model (training/train-arabic.sh).
 //!
-//! `cargo run --release --example dump_lines -- CARDS_DIR OUT_DIR`
+//! `cargo run --release --example dump_lines -- CARDS_DIR OUT_DIR [--digits]`
+//!
+//! With `--digits`, the digit lines instead (the national ID and the dates), labelled with
+//! the printed Arabic-Indic digits, as training lines for the Tesseract digit model
+//! (training/train-digits.sh `tune`); their fourth column is that model's own reading.
 //!
 //! The crops are the reader's own line boxes on its own straightened card, so the model
 //! learns from exactly what it is later shown. Each crop is `OUT_DIR/<image>-<field>.png`
@@ -11,7 +15,7 @@ use std::io::Write;
 
 use idcard_ocr::core::{
     self,
-    ocr::{Engine, ModelPaths},
+    ocr::{Engine, Model, ModelPaths},
     reader::Trace,
 };
 use idcard_ocr::harness::truth;
@@ -24,16 +28,36 @@ const FRONT: &[(&str, &str)] = &[
     ("region", "region"),
 ];
 
+/// Digit lines and the truth field each one prints, per side.
+const DIGITS_FRONT: &[(&str, &str)] =
+    &[("id_number", "id_number"), ("birthday", "birthday_arabic")];
+const DIGITS_BACK: &[(&str, &str)] = &[
+    ("id_number", "id_number"),
+    ("issue_date", "issue_date_arabic"),
+    ("expiry_date", "expiry_date_arabic"),
+];
+
+/// ASCII digits as the card prints them; everything else unchanged.
+fn to_arabic_indic(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0x0660 + d).unwrap_or(c),
+            None => c,
+        })
+        .collect()
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(cards), Some(out)) = (args.next(), args.next()) else {
-        eprintln!("usage: dump_lines CARDS_DIR OUT_DIR");
+        eprintln!("usage: dump_lines CARDS_DIR OUT_DIR [--digits]");
         std::process::exit(2);
     };
     let (cards, out) = (
         std::path::PathBuf::from(cards),
         std::path::PathBuf::from(out),
     );
+    let digits = args.next().as_deref() == Some("--digits");
     std::fs::create_dir_all(&out).expect("output directory");
     let mut paths = ModelPaths::debian_defaults(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
     // The word lines are read with stock ara, whatever model ships: its reading only
@@ -67,12 +91,24 @@ fn main() {
                 continue;
             };
             let info = |field: &str| printed.card_info.get(field).cloned().unwrap_or_default();
-            let mut lines: Vec<(&str, String)> = FRONT
-                .iter()
-                .filter(|_| side == "front")
-                .map(|(line, field)| (*line, info(field)))
-                .collect();
-            if side == "back" {
+            let mut lines: Vec<(&str, String)> = if digits {
+                let fields = if side == "front" {
+                    DIGITS_FRONT
+                } else {
+                    DIGITS_BACK
+                };
+                fields
+                    .iter()
+                    .map(|(line, field)| (*line, to_arabic_indic(&info(field))))
+                    .collect()
+            } else {
+                FRONT
+                    .iter()
+                    .filter(|_| side == "front")
+                    .map(|(line, field)| (*line, info(field)))
+                    .collect()
+            };
+            if side == "back" && !digits {
                 // The job is printed on the first profession line and the qualification
                 // on the second; a card without a job prints the qualification first.
                 let (jobs, degree) = (info("jobs"), info("degree"));
@@ -99,6 +135,20 @@ fn main() {
                 let height = (*height as u32).min(h - top);
                 let crop =
                     image::imageops::crop_imm(&card.image, left, top, width, height).to_image();
+                let read = if digits {
+                    engine.set_image(&card.image).expect("card image");
+                    engine
+                        .read_line(
+                            Model::DigitsTesseract,
+                            (left as i32, top as i32, width as i32, height as i32),
+                            None,
+                        )
+                        .expect("digit reading")
+                        .text
+                        .replace(' ', "")
+                } else {
+                    read.clone()
+                };
                 let name = format!("{stem}-c{index}-{line}.png");
                 crop.save(out.join(&name)).expect("crop written");
                 let clean = |s: &str| s.replace(['\t', '\n'], " ");
@@ -107,7 +157,7 @@ fn main() {
                     list,
                     "{name}\t{line}\t{}\t{}\t{font}",
                     clean(&text),
-                    clean(read)
+                    clean(&read)
                 )
                 .expect("lines.tsv written");
             }

@@ -2,7 +2,7 @@
 """Packs line crops (examples/dump_lines.rs) into Tesseract .lstmf training files.
 
     training/lines-to-lstmf.py LINES_DIR OUT_DIR [--keep FIELD,...] [--max-cer X] [--chunk N]
-                               [--tight] [--augment SEED]
+                               [--tight] [--augment SEED] [--digits]
 
 Reads LINES_DIR/lines.tsv (file, field, printed text, stock reading, font), writes multi-page TIFF
 chunks of N lines with one WordStr box per page, turns each into an .lstmf with
@@ -21,6 +21,11 @@ both kinds keeps blank background at the ends from being read as letters.
 A crop whose stock reading is further than --max-cer (character error rate) from the
 printed text is most likely a line the reader placed wrong; it is left out, since its label
 would teach the model a wrong text.
+
+With --digits, the crops are digit lines (`dump_lines --digits`) for the digit model: the
+label keeps its Arabic-Indic digits in printed order (a number and a date read left to right
+as they run), and a crop whose reading (the digit model's own) is longer than the printed
+text is left out, since the reader's rectangle then holds a neighbour's digits as well.
 """
 
 import argparse
@@ -140,6 +145,7 @@ def main():
     parser.add_argument("--families", default="", help="only lines in these font families")
     parser.add_argument("--not-families", default="", help="no lines in these font families")
     parser.add_argument("--augment", type=int, help="alter each line at random, with this seed")
+    parser.add_argument("--digits", action="store_true", help="digit lines for the digit model")
     args = parser.parse_args()
     rng = random.Random(args.augment)
     keep = set(filter(None, args.keep.split(",")))
@@ -157,6 +163,8 @@ def main():
             continue
         if cer(text, read) > args.max_cer:
             continue
+        if args.digits and len(read) > len(text):
+            continue
         rows.append((name, text))
     print(f"{len(rows)} lines kept", file=sys.stderr)
     listed = []
@@ -168,6 +176,9 @@ def main():
             pages.append(page if args.augment is None else augmented(page, rng))
             # Stock ara's character set holds ASCII digits but only two Arabic-Indic ones:
             # a house number is labelled in ASCII (the reader reads it with its digit models).
+            if args.digits:
+                labels.append(text)
+                continue
             text = text.translate(ARABIC_INDIC_TO_ASCII)
             labels.append(text if args.logical else visual_order(text))
         pages[0].save(base + ".tif", save_all=True, append_images=pages[1:], compression="tiff_lzw")

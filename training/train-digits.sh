@@ -6,6 +6,7 @@
 #   training/train-digits.sh train      # train or resume from the last checkpoint
 #   training/train-digits.sh finish [CKPT]  # float model (and int) into models/
 #   training/train-digits.sh eval [MODEL_DIR]  # held-out report (see eval-digits.sh)
+#   training/train-digits.sh tune       # the card-tuned model (idcard_digits_cards), see tune()
 #
 # Knobs (environment; the defaults reproduce the shipped model): DIGITS_DATA (scratch dir,
 # default /work/digits-data), RUN (name of the training run), TRAIN_SET (rendered set name),
@@ -138,11 +139,54 @@ finish() { # [checkpoint]
   ls -l "$MODEL_OUT"
 }
 
+# Tunes the shipped model on digit lines cropped from generated card captures into
+# models/idcard_digits_cards.traineddata (issue 5; models/README.md). TUNE_CARDS lists card
+# directories of the training faces (the word model's cards: training/train-arabic.sh,
+# development faces minus its validation families); each ID and date line the reader finds
+# is cropped with its printed digits (dump_lines --digits) and packed whole, and the photo
+# and poor captures once more altered (lines-to-lstmf.py --augment). A crop the shipped model
+# reads longer than the printed text holds a neighbour's digits and is left out. Sixty
+# chunks of the original rendered lines keep the clean faces in. One chunk of poor captures
+# is held back as lstmtraining's own evaluation; the checkpoint is chosen in the reader.
+tune() {
+  local out="${TUNE_DATA:-/work/digits-tune}"
+  local cards="${TUNE_CARDS:-/work/ara-ft/cards-train/hard /work/ara-ft/cards-train2/hard /work/ara-ft/cards-train/photo /work/ara-ft/cards-train2/photo /work/ara-ft/cards-train/scan}"
+  (cd "$ROOT" && cargo build --release --example dump_lines)
+  mkdir -p "$out/ckpt"
+  local lists=() n=0
+  for dir in $cards; do
+    n=$((n + 1))
+    local name="set$n"
+    [[ -f "$out/lines-$name/lines.tsv" ]] ||
+      "$ROOT/target/release/examples/dump_lines" "$dir" "$out/lines-$name" --digits
+    python3 "$ROOT/training/lines-to-lstmf.py" "$out/lines-$name" "$out/lstmf-$name" \
+      --digits --max-cer 0.5
+    lists+=("$out/lstmf-$name/list.txt")
+    if [[ "$dir" != */scan ]]; then
+      python3 "$ROOT/training/lines-to-lstmf.py" "$out/lines-$name" "$out/lstmf-aug-$name" \
+        --digits --max-cer 0.5 --augment $((21 + n))
+      lists+=("$out/lstmf-aug-$name/list.txt")
+    fi
+  done
+  cat "${lists[@]}" | grep -v '^$' > "$out/cards.list"
+  tail -n 1 "$out/lstmf-set2/list.txt" > "$out/val.list"
+  grep -v -F -f "$out/val.list" "$out/cards.list" > "$out/cards-train.list"
+  shuf --random-source=<(yes) -n 60 "$DATA/$TRAIN_SET/list.txt" > "$out/orig.list"
+  cat "$out/cards-train.list" "$out/orig.list" | shuf --random-source=<(yes) > "$out/train.list"
+  lstmtraining --continue_from "${TUNE_FROM:-$DATA/run2/ckpt/idcard_digits_4.695000_34252_102200.checkpoint}" \
+    --traineddata "$STARTER" --model_output "$out/ckpt/$LANG_NAME" \
+    --train_listfile "$out/train.list" --eval_listfile "$out/val.list" \
+    --max_iterations "${TUNE_ITERATIONS:-30000}" --target_error_rate 0.0001 --debug_interval 0
+  log "choose a checkpoint in $out/ckpt, then:"
+  log "  lstmtraining --stop_training --continue_from CKPT --traineddata $STARTER --model_output $MODEL_OUT/idcard_digits_cards.traineddata"
+}
+
 case "${1:-all}" in
   data) data ;;
+  tune) tune ;;
   train) train ;;
   finish) finish "${2:-}" ;;
   eval) "$ROOT/training/eval-digits.sh" "${2:-$MODEL_OUT}" ;;
   all) data; train; finish; "$ROOT/training/eval-digits.sh" "$MODEL_OUT" ;;
-  *) echo "usage: $0 [all|data|train|finish [CKPT]|eval [MODEL_DIR]]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|data|train|finish [CKPT]|eval [MODEL_DIR]|tune]" >&2; exit 2 ;;
 esac
