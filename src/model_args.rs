@@ -29,6 +29,14 @@ pub struct ModelArgs {
         default_value = "models/idcard_digits.traineddata"
     )]
     pub tesseract_digits_model: PathBuf,
+    /// The same Tesseract digit model tuned on card captures, asked when the first one's
+    /// answer breaks the card's rules too.
+    #[arg(
+        long,
+        env = "IDCARD_CARD_DIGITS_MODEL",
+        default_value = "models/idcard_digits_cards.traineddata"
+    )]
+    pub card_digits_model: PathBuf,
     /// The project's Arabic model for the card's word lines (names, address, professions).
     #[arg(
         long,
@@ -45,6 +53,7 @@ impl ModelArgs {
             tessdata_dir: self.tessdata_dir.clone(),
             digits_model: self.digits_model.clone(),
             tesseract_digits_model: self.tesseract_digits_model.clone(),
+            card_digits_model: self.card_digits_model.clone(),
             words_model: self.words_model.clone(),
         }
     }

@@ -388,6 +388,24 @@ fn read_at(
     Ok((recognized, rect))
 }
 
+/// The Tesseract digit models asked in turn about an ID or date line whose glyph reading
+/// breaks the card's rules, each only when the one before failed too: the shipped model,
+/// then the one tuned on card captures (see [`Model::DigitsCards`]), which reads blurred
+/// lines better but drops an end digit of some clean faces the first reads whole.
+const TESSERACT_DIGIT_MODELS: [Model; 2] = [Model::DigitsTesseract, Model::DigitsCards];
+
+/// `model`'s reading of the digit line in `rect`, traced as `name`.
+fn opinion_of(
+    context: &mut CardContext<'_>,
+    model: Model,
+    name: &'static str,
+    rect: PixelRect,
+) -> Result<Recognized, CoreError> {
+    let recognized = context.engine.read_line(model, rect, None)?;
+    context.boxes.push((name, rect, recognized.text.clone()));
+    Ok(recognized)
+}
+
 /// The Tesseract digit model's reading of a digit line the glyph reader got wrong.
 fn second_opinion(
     context: &mut CardContext<'_>,
@@ -709,10 +727,14 @@ fn id_field(
             .push(("id_number (evened)", rect, evened.text.clone()));
         readings.push(Reading::fallback_glyphs(evened, witness));
     }
-    let mut tesseract_reading = None;
-    if unresolved(&readings) {
-        let opinion = second_opinion(context, "id_number (tesseract)", rect)?;
-        tesseract_reading = Some(opinion.text.clone());
+    let mut tesseract_readings = Vec::new();
+    let names = ["id_number (tesseract)", "id_number (tesseract, cards)"];
+    for (model, name) in TESSERACT_DIGIT_MODELS.into_iter().zip(names) {
+        if !unresolved(&readings) {
+            break;
+        }
+        let opinion = opinion_of(context, model, name, rect)?;
+        tesseract_readings.push(opinion.text.clone());
         // The weaker reader, asked where the glyph reader failed, often on a poorly
         // straightened card.
         if opinion.confidence >= witness.tesseract_floor() {
@@ -724,9 +746,9 @@ fn id_field(
     // both alike. Tesseract misreads otherwise; a whole number of its own that differs
     // from a repaired one in several digits says the repair rests on a misread face.
     let contradicted = |id: &str| {
-        tesseract_reading
-            .as_deref()
-            .is_some_and(|read| crosscheck::contradicts(read, id))
+        tesseract_readings
+            .iter()
+            .any(|read| crosscheck::contradicts(read, id))
     };
     if let Some(row) = row.filter(|_| unresolved(&readings)) {
         let row_rect = context.ink.find_line(&context.alignment.apply(&row.zone));
@@ -965,9 +987,13 @@ fn date_fields(
             readings.extend(expiry_left_of_label(context, row, shape)?);
         }
     }
-    if !readings.iter().any(|r| full(&r.text)) {
-        // The glyph reader has no good date: ask the Tesseract digit model.
-        readings.push(second_opinion(context, "date (tesseract)", rect)?);
+    // The glyph reader has no good date: ask the Tesseract digit models in turn.
+    let names = ["date (tesseract)", "date (tesseract, cards)"];
+    for (model, name) in TESSERACT_DIGIT_MODELS.into_iter().zip(names) {
+        if readings.iter().any(|r| full(&r.text)) {
+            break;
+        }
+        readings.push(opinion_of(context, model, name, rect)?);
     }
     let chosen = readings.iter().find(|r| full(&r.text)).or_else(|| {
         readings

@@ -35,6 +35,11 @@ pub enum Model {
     /// The project's Tesseract LSTM for the same lines (`models/idcard_digits.traineddata`):
     /// the second opinion when the glyph reader's answer breaks the card's rules.
     DigitsTesseract,
+    /// The same LSTM tuned further on digit lines cropped from generated phone photos and
+    /// poor captures (`models/idcard_digits_cards.traineddata`): the third opinion, asked
+    /// when the second's answer breaks the rules too. It reads blurred lines far better
+    /// but drops an end digit of some clean faces the second reads whole.
+    DigitsCards,
 }
 
 /// Where the models live.
@@ -46,6 +51,8 @@ pub struct ModelPaths {
     pub digits_model: PathBuf,
     /// The project's Tesseract digit model, `idcard_digits.traineddata`.
     pub tesseract_digits_model: PathBuf,
+    /// The same model tuned on card captures, `idcard_digits_cards.traineddata`.
+    pub card_digits_model: PathBuf,
     /// The project's Arabic word model, `idcard_ara.traineddata`.
     pub words_model: PathBuf,
 }
@@ -57,6 +64,7 @@ impl ModelPaths {
             tessdata_dir: PathBuf::from("/usr/share/tesseract-ocr/5/tessdata"),
             digits_model: project_root.join("models/idcard_glyphs.bin"),
             tesseract_digits_model: project_root.join("models/idcard_digits.traineddata"),
+            card_digits_model: project_root.join("models/idcard_digits_cards.traineddata"),
             words_model: project_root.join("models/idcard_ara.traineddata"),
         }
     }
@@ -69,6 +77,7 @@ impl ModelPaths {
             self.tessdata_dir.join("Arabic.traineddata"),
             self.digits_model.clone(),
             self.tesseract_digits_model.clone(),
+            self.card_digits_model.clone(),
             self.words_model.clone(),
         ] {
             if !file.is_file() {
@@ -115,6 +124,7 @@ pub struct Engine {
     latin: TessApi,
     digits: DigitReader,
     digits_tesseract: TessApi,
+    digits_cards: TessApi,
     arabic_script: TessApi,
     /// The digit reader works on pixels, not through Tesseract: it keeps the card here.
     card: GrayImage,
@@ -154,6 +164,7 @@ impl Engine {
             latin: load(Model::Latin, &paths.tessdata_dir, "eng")?,
             digits,
             digits_tesseract: load_file(Model::DigitsTesseract, &paths.tesseract_digits_model)?,
+            digits_cards: load_file(Model::DigitsCards, &paths.card_digits_model)?,
             arabic_script: load(Model::ArabicScript, &paths.tessdata_dir, "Arabic")?,
             card: GrayImage::new(1, 1),
         };
@@ -163,6 +174,7 @@ impl Engine {
             &mut engine.words,
             &mut engine.latin,
             &mut engine.digits_tesseract,
+            &mut engine.digits_cards,
             &mut engine.arabic_script,
         ] {
             set(api, "debug_file", "/dev/null")?;
@@ -182,6 +194,7 @@ impl Engine {
             &mut self.words,
             &mut self.latin,
             &mut self.digits_tesseract,
+            &mut self.digits_cards,
             &mut self.arabic_script,
         ] {
             api.raw
@@ -280,6 +293,7 @@ impl Engine {
             // glyphs a search zone catches from a neighbour stand apart.
             Model::Digits => return Ok(self.digits.read_main_run(&self.card, rect)),
             Model::DigitsTesseract => &mut self.digits_tesseract,
+            Model::DigitsCards => &mut self.digits_cards,
         };
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
         let with_choices = model == Model::Words;
