@@ -143,6 +143,45 @@ impl InkMap {
             .rev()
             .find(|&x| self.column_has_ink(x, top, bottom))
             .unwrap_or(x1);
+        // Print that reaches the zone's edge may run on past it (a card printed or
+        // straightened a little off, the last digit of a number): follow strokes that
+        // cross the band's core, across gaps no wider than between two glyphs.
+        let (core_top, core_bottom) = (band_top as u32, (band_bottom as u32).min(self.height));
+        let core_height = core_bottom.saturating_sub(core_top);
+        let stroke = |x: u32| {
+            (core_top..core_bottom)
+                .filter(|&y| self.ink[(y * self.width + x) as usize] == 1)
+                .count() as u32
+                >= (core_height / 4).max(3)
+        };
+        let glyph_gap = (core_height / 2).max(3);
+        let reach = (EDGE_RUN_ON * w) as u32;
+        let right = if right + glyph_gap >= x1 {
+            let mut last = right;
+            for x in x1..(x1 + reach).min(self.width) {
+                if stroke(x) {
+                    last = x;
+                } else if x > last + glyph_gap {
+                    break;
+                }
+            }
+            last
+        } else {
+            right
+        };
+        let left = if left <= x0 + glyph_gap {
+            let mut first = left;
+            for x in (x0.saturating_sub(reach)..x0).rev() {
+                if stroke(x) {
+                    first = x;
+                } else if x + glyph_gap < first {
+                    break;
+                }
+            }
+            first
+        } else {
+            left
+        };
         let margin = pad * 2;
         let left = left.saturating_sub(margin).max(x0.saturating_sub(margin));
         let right = (right + margin).min(self.width);
@@ -166,6 +205,10 @@ const PRINT_DEPTH: f32 = 0.3;
 /// A run of print columns this share of the heaviest run's print or more is part of the
 /// line (see [`InkMap::print_span`]); a lighter one is a speck.
 const MIN_RUN_SHARE: f32 = 0.1;
+
+/// How far past its zone's side (a share of the card's width) a line's print is followed
+/// (see [`InkMap::find_line`]).
+const EDGE_RUN_ON: f32 = 0.06;
 
 /// Below this share of its band's peak, a row between two lines is their gap.
 const GAP_SHARE: f32 = 0.3;
@@ -504,6 +547,30 @@ mod tests {
             (670..=700).contains(&left),
             "left {left}: the faded word is cut off"
         );
+    }
+
+    #[test]
+    fn follows_print_past_the_zone_edge_but_not_across_a_wide_gap() {
+        // Digit-like strokes every 12 columns from 400 to 870 on rows 100..130; the zone
+        // ends at 840. A mark at 960, past a wide gap, is not the line's.
+        let card = GrayImage::from_fn(1000, 631, |x, y| {
+            let digits = (400..870).contains(&x) && x % 12 < 4;
+            let mark = (960..964).contains(&x);
+            Luma([if (100..130).contains(&y) && (digits || mark) {
+                20
+            } else {
+                235
+            }])
+        });
+        let zone = Zone {
+            x0: 0.42,
+            x1: 0.84,
+            y0: 90.0 / 631.0,
+            y1: 140.0 / 631.0,
+        };
+        let (left, _, width, _) = InkMap::new(&card).find_line(&zone);
+        let right = left + width;
+        assert!((864..930).contains(&right), "right {right}");
     }
 
     #[test]
