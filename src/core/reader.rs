@@ -375,8 +375,10 @@ fn read_at(
     spec: &LineSpec,
 ) -> Result<(Recognized, PixelRect), CoreError> {
     let rect = context.ink.find_line(&context.alignment.apply(&spec.zone));
-    // A word line is read on its print alone (see `InkMap::print_span`).
-    let rect = if spec.model == Model::Words {
+    // A word line, and a status word, is read on its print alone (see
+    // `InkMap::print_span`). The serial is not: on dev poor captures its Latin model lost
+    // more than it gained.
+    let rect = if matches!(spec.model, Model::Words | Model::Arabic) {
         context.ink.print_span(rect)
     } else {
         rect
