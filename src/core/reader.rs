@@ -1301,7 +1301,13 @@ fn read_house_number(
     if glyphs.confidence >= SURE_GLYPH_NUMBER {
         return Ok(parse::house_number(&glyphs.text).map(|digits| (digits, glyphs)));
     }
-    let tesseract = engine.read_line(Model::DigitsTesseract, word, None)?;
+    // Tesseract's line mode finds nothing in a word boxed to its ink (a two-digit number
+    // 44 pixels wide): it is given a margin of a sixth of the line's height each side,
+    // short of the next word's last stroke (a third took it in, read as a ١). The glyph
+    // reader crops its own margin.
+    let margin = word.3 / 6;
+    let roomy = (word.0 - margin, word.1, word.2 + 2 * margin, word.3);
+    let tesseract = engine.read_line(Model::DigitsTesseract, roomy, None)?;
     // The two readers read the same number: each is evidence for the other, as far down as
     // a floor that keeps letters out (a word of letters read as digits reads differently).
     let agreed = parse::house_number(&glyphs.text)
