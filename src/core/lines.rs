@@ -349,9 +349,11 @@ impl InkMap {
     /// rectangle worse than on a tight one (it drops or invents letters at the ends).
     /// Print is told by its depth: ink at least [`PRINT_DEPTH`] of the line's deepest
     /// (its 90th percentile), in the middle half of the rows, where the line's own letters
-    /// are and a neighbour's ascenders are not. The print's columns are joined across
-    /// gaps narrower than the rectangle's height, from the heaviest run outwards. `line`
-    /// itself when no print is found.
+    /// are and a neighbour's ascenders are not. The print's columns are joined into runs
+    /// across gaps narrower than the rectangle's height, and the span covers every run
+    /// with [`MIN_RUN_SHARE`] of the heaviest run's print or more. Rows are left as found:
+    /// trimming them too changed as many readings for the worse as for the better (dev).
+    /// `line` itself when no print is found.
     pub fn print_span(&self, line: PixelRect) -> PixelRect {
         let (left, top, width, height) = line;
         let x0 = left.max(0) as u32;
