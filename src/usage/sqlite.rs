@@ -1,4 +1,5 @@
-//! Quota counters in a SQLite file: one row per key and period.
+//! Quota counters in a SQLite file: one row per key and period, the periods that are over
+//! dropped as a key's next one starts.
 //!
 //! Each call is counted in its own transaction with `synchronous = FULL` in WAL mode, so a
 //! call counted (and admitted) is on disk before the call runs: a crash loses none.
@@ -77,6 +78,16 @@ fn count_in(
         )
         .optional()?;
     if let Some(used) = counted {
+        if used == 1 {
+            // The key's first call of a new period: its counters of periods that are over
+            // for every server go, so the file keeps a few rows per key, not one per day.
+            // Day and month labels differ in length, and sort by date within a length.
+            connection.execute(
+                "DELETE FROM quota_usage
+                 WHERE key_id = ?1 AND length(period) = length(?2) AND period < ?2",
+                params![key_id, window.previous],
+            )?;
+        }
         return Ok(QuotaDecision::Counted { used: used as u64 });
     }
     let used: i64 = connection.query_row(
@@ -135,6 +146,39 @@ mod tests {
             reopened.count("k", 3, window()).await.unwrap(),
             QuotaDecision::Counted { used: 3 }
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn drops_a_keys_counters_of_periods_long_over() {
+        let dir = std::env::temp_dir().join(format!("idcard-prune-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("usage.sqlite3");
+        let _ = std::fs::remove_file(&path);
+        let store = SqliteQuotas::open(&path).unwrap();
+        let now = chrono::Utc::now();
+        let day = |days_ago: i64| {
+            PeriodWindow::containing(QuotaPeriod::Day, now - chrono::Duration::days(days_ago))
+        };
+        let month = PeriodWindow::containing(QuotaPeriod::Month, now);
+        for window in [day(3), day(1), month.clone(), day(0)] {
+            store.count("k", 10, window).await.unwrap();
+        }
+        store.count("other", 10, day(3)).await.unwrap();
+        let periods = |key: &str| -> Vec<String> {
+            let connection = store.connection.lock().unwrap();
+            let mut statement = connection
+                .prepare("SELECT period FROM quota_usage WHERE key_id = ?1 ORDER BY period")
+                .unwrap();
+            let rows = statement.query_map([key], |row| row.get(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        // Three days ago is over everywhere; yesterday is kept for a server whose clock
+        // is behind; the month counter is of another kind; another key is its own.
+        let mut expected = vec![day(1).label, day(0).label, month.label];
+        expected.sort();
+        assert_eq!(periods("k"), expected);
+        assert_eq!(periods("other"), vec![day(3).label]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
