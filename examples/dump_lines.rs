@@ -15,6 +15,7 @@ use std::io::Write;
 
 use idcard_ocr::core::{
     self,
+    fields::digits,
     ocr::{Engine, Model, ModelPaths},
     reader::Trace,
 };
@@ -36,16 +37,6 @@ const DIGITS_BACK: &[(&str, &str)] = &[
     ("issue_date", "issue_date_arabic"),
     ("expiry_date", "expiry_date_arabic"),
 ];
-
-/// ASCII digits as the card prints them; everything else unchanged.
-fn to_arabic_indic(text: &str) -> String {
-    text.chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) => char::from_u32(0x0660 + d).unwrap_or(c),
-            None => c,
-        })
-        .collect()
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -99,7 +90,7 @@ fn main() {
                 };
                 fields
                     .iter()
-                    .map(|(line, field)| (*line, to_arabic_indic(&info(field))))
+                    .map(|(line, field)| (*line, digits::to_arabic_indic(&info(field))))
                     .collect()
             } else {
                 FRONT

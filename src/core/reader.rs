@@ -408,19 +408,6 @@ fn opinion_of(
     Ok(recognized)
 }
 
-/// The Tesseract digit model's reading of a digit line the glyph reader got wrong.
-fn second_opinion(
-    context: &mut CardContext<'_>,
-    name: &'static str,
-    rect: PixelRect,
-) -> Result<Recognized, CoreError> {
-    let recognized = context
-        .engine
-        .read_line(Model::DigitsTesseract, rect, None)?;
-    context.boxes.push((name, rect, recognized.text.clone()));
-    Ok(recognized)
-}
-
 fn spec(specs: &'static [LineSpec], name: &str) -> &'static LineSpec {
     specs
         .iter()
@@ -833,15 +820,9 @@ fn id_field(
 /// A reading's digits (ASCII) as runs to try whole: all of them joined, then the last
 /// word's alone (a stray glyph before a gap).
 fn digit_runs(text: &str) -> impl Iterator<Item = String> + '_ {
-    let ascii = |part: &str| -> String {
-        digits::to_ascii(part)
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect()
-    };
     [
-        ascii(text),
-        ascii(text.split_whitespace().last().unwrap_or("")),
+        digits::ascii_digits(text),
+        digits::ascii_digits(text.split_whitespace().last().unwrap_or("")),
     ]
     .into_iter()
 }
@@ -1071,10 +1052,7 @@ fn read_front(
 /// rest of the line with the Arabic model.
 fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     let spec = spec(layout::FRONT, "address");
-    let line = context.ink.find_line(&context.alignment.apply(&spec.zone));
-    let line = context.ink.print_span(line);
-    let read = context.engine.read_line(spec.model, line, spec.whitelist)?;
-    context.boxes.push((spec.name, line, read.text.clone()));
+    let (read, line) = read_at(context, spec)?;
     // The house number, when there is one, is the line's first (rightmost) word, printed
     // in Arabic-Indic digits the Arabic model cannot read: Tesseract still finds the word,
     // and the digit readers read it. A word of letters read as digits is refused by the
@@ -1136,12 +1114,10 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
 /// confirms a digit reader's doubtful reading (see [`read_house_number`]).
 fn words_model_house_number(read: &Recognized) -> Option<String> {
     let first = read.words.iter().max_by_key(|w| w.rect.0 + w.rect.2)?;
-    let count = first.text.chars().count();
-    ((1..=4).contains(&count)
-        && first.text.chars().all(|c| c.is_ascii_digit())
-        && !first.text.starts_with('0')
-        && first.confidence >= AGREED_NUMBER_CONFIDENCE)
-        .then(|| super::fields::digits::to_arabic_indic(&first.text))
+    let ascii_number = first.text.chars().all(|c| c.is_ascii_digit());
+    (ascii_number && !first.text.starts_with('0') && first.confidence >= AGREED_NUMBER_CONFIDENCE)
+        .then(|| digits::to_arabic_indic(&first.text))
+        .and_then(|number| parse::house_number(&number))
 }
 
 /// An address (`text`, read as `read` in `rect`, the house number excepted) with its
@@ -1476,7 +1452,13 @@ fn expiry_left_of_label(
     }
     // The glyph reader lost a glyph (a small zero in a blur): the Tesseract digit model
     // reads the same bounded rectangle.
-    second_opinion(context, "expiry (left of label, tesseract)", rect).map(Some)
+    opinion_of(
+        context,
+        Model::DigitsTesseract,
+        "expiry (left of label, tesseract)",
+        rect,
+    )
+    .map(Some)
 }
 
 /// The day of the expiry date, read from the whole expiry row glyph by glyph, when the
@@ -1503,7 +1485,12 @@ fn printed_expiry_day(
         return Ok(Some(day));
     }
     // The Tesseract digit model holds together glyphs the glyph reader splits or loses.
-    let opinion = second_opinion(context, "expiry day (row, tesseract)", row)?;
+    let opinion = opinion_of(
+        context,
+        Model::DigitsTesseract,
+        "expiry day (row, tesseract)",
+        row,
+    )?;
     Ok(day_in(&opinion.text))
 }
 

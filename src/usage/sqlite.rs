@@ -106,12 +106,19 @@ mod tests {
     use super::*;
     use crate::access::keys::QuotaPeriod;
 
-    #[tokio::test]
-    async fn counts_up_to_the_limit_and_survives_reopening() {
-        let dir = std::env::temp_dir().join(format!("idcard-usage-{}", std::process::id()));
+    /// A fresh directory for one test's database, `idcard-<name>-<pid>` under the system's
+    /// temporary directory, and the database's path in it (no file there yet).
+    fn fresh_database(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("idcard-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("usage.sqlite3");
         let _ = std::fs::remove_file(&path);
+        (dir, path)
+    }
+
+    #[tokio::test]
+    async fn counts_up_to_the_limit_and_survives_reopening() {
+        let (dir, path) = fresh_database("usage");
         let now = chrono::Utc::now();
         let window = || PeriodWindow::containing(QuotaPeriod::Day, now);
         let store = SqliteQuotas::open(&path).unwrap();
@@ -151,10 +158,7 @@ mod tests {
 
     #[tokio::test]
     async fn drops_a_keys_counters_of_periods_long_over() {
-        let dir = std::env::temp_dir().join(format!("idcard-prune-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("usage.sqlite3");
-        let _ = std::fs::remove_file(&path);
+        let (dir, path) = fresh_database("prune");
         let store = SqliteQuotas::open(&path).unwrap();
         let now = chrono::Utc::now();
         let day = |days_ago: i64| {

@@ -183,10 +183,7 @@ pub fn expiry_from(issue: &str, day: &str) -> Option<String> {
 /// digits. A reading too short or too long to be one number (a blurred line read in
 /// pieces) contradicts nothing.
 pub fn contradicts(read: &str, id: &str) -> bool {
-    let digits: String = super::digits::to_ascii(read)
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
+    let digits = super::digits::ascii_digits(read);
     (13..=15).contains(&digits.len()) && strsim::levenshtein(&digits, id) > MAX_OTHER_READER_EDITS
 }
 

@@ -11,6 +11,15 @@ pub fn to_ascii(text: &str) -> String {
     text.chars().map(ascii_digit).collect()
 }
 
+/// The digits of `text` in any of the three scripts, as ASCII, in order; everything else
+/// dropped.
+pub fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(ascii_digit)
+        .filter(char::is_ascii_digit)
+        .collect()
+}
+
 /// An Arabic-Indic or Persian digit as its ASCII digit; any other character as itself.
 pub fn ascii_digit(c: char) -> char {
     match c {
