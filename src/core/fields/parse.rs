@@ -244,10 +244,12 @@ pub fn is_degree_line(line: &str) -> bool {
 
 /// A name line as printed. Names hold no digits and no one-letter words: such a word is
 /// a mark beside the text (the card's edge in a photo, a speck of the background) read
-/// as a letter or a digit.
+/// as a letter or a digit. A listed name read as two words is one again (see
+/// [`join_split_names`]).
 pub fn name_text(raw: &str) -> String {
     let text = arabic_text(raw);
-    text.split(' ')
+    let words: Vec<&str> = text
+        .split(' ')
         .filter(|word| {
             let letters = word
                 .chars()
@@ -255,8 +257,31 @@ pub fn name_text(raw: &str) -> String {
                 .count();
             letters >= 2 && !word.chars().any(super::digits::is_arabic_indic_digit)
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    join_split_names(&words).join(" ")
+}
+
+/// `words` with each two neighbours that spell a listed name together, and are no listed
+/// names themselves, joined into that name. Tesseract splits a word where a face spaces
+/// its letters widely or a letter does not join the next (سو سن for سوسن, عبد الرحيم
+/// for عبدالرحيم); two names that happen to spell a third together stay two.
+fn join_split_names(words: &[&str]) -> Vec<String> {
+    let names = &*lexicon::NAMES;
+    let mut joined = Vec::with_capacity(words.len());
+    let mut rest = words;
+    while let [first, tail @ ..] = rest {
+        if let [second, after @ ..] = tail {
+            let whole = format!("{first}{second}");
+            if names.contains(&whole) && !names.contains(first) && !names.contains(second) {
+                joined.push(whole);
+                rest = after;
+                continue;
+            }
+        }
+        joined.push(first.to_string());
+        rest = tail;
+    }
+    joined
 }
 
 /// The day (`dd`, ASCII) of the first date in a row read glyph by glyph (`read` as the
@@ -767,7 +792,15 @@ mod tests {
         assert_eq!(name_text("ظ حلمي مسعود فرج"), "حلمي مسعود فرج");
         assert_eq!(name_text("١ زكي أنور"), "زكي أنور");
         assert_eq!(name_text("ْ سمعان شهاب"), "سمعان شهاب");
-        assert_eq!(name_text("عبد الله"), "عبد الله");
+        assert_eq!(name_text("عبد الله"), "عبدالله");
+    }
+
+    #[test]
+    fn a_listed_name_read_as_two_words_is_one_again() {
+        assert_eq!(name_text("سو سن محمود"), "سوسن محمود");
+        assert_eq!(name_text("ناصر مر سي"), "ناصر مرسي");
+        // Two listed names stay two, whatever they spell together.
+        assert_eq!(name_text("محمد علي"), "محمد علي");
     }
 
     #[test]
