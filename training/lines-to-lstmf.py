@@ -120,6 +120,55 @@ def augmented(image, rng):
     return image
 
 
+def augmented_more(image, rng):
+    """[`augmented`] and further what another capture does to a line: a slight rotation or
+    slant, the line box a little higher or lower than the text, noise and JPEG blocks.
+    The reader meets faces and captures it never trained on; the second altered copy of a
+    line is meant to teach it letters under any of these (--augment-recipe 2)."""
+    image = augmented(image, rng)
+    width, height = image.size
+    background = _percentile(image, 0.75)
+    if rng.random() < 0.4:
+        slant = rng.uniform(-0.25, 0.25)
+        image = image.transform(
+            (width, height),
+            Image.AFFINE,
+            (1, slant, -slant * height / 2, 0, 1, 0),
+            Image.BILINEAR,
+            fillcolor=background,
+        )
+    if rng.random() < 0.4:
+        image = image.rotate(rng.uniform(-1.5, 1.5), Image.BILINEAR, fillcolor=background)
+    if rng.random() < 0.4:
+        # The line box off the text by up to a tenth of its height, at the top or bottom.
+        shift = round(height * rng.uniform(-0.1, 0.1))
+        canvas = Image.new("L", (width, height), background)
+        canvas.paste(image, (0, shift))
+        image = canvas
+    if rng.random() < 0.3:
+        sigma = rng.uniform(4, 14)
+        noise = Image.effect_noise((width, height), sigma)
+        image = Image.blend(image, noise, 0.5).point(lambda v: min(255, max(0, 2 * v - 128)))
+    if rng.random() < 0.3:
+        import io
+
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=rng.randint(25, 70))
+        image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    return image
+
+
+def _percentile(image, share):
+    """The grey level below which `share` of the image's pixels lie."""
+    histogram = image.histogram()
+    wanted, seen = share * sum(histogram), 0
+    for level, count in enumerate(histogram):
+        seen += count
+        if seen > wanted:
+            return level
+    return 255
+
+
 def cer(truth, read):
     """Levenshtein distance over the truth's length."""
     if not truth:
@@ -145,6 +194,9 @@ def main():
     parser.add_argument("--families", default="", help="only lines in these font families")
     parser.add_argument("--not-families", default="", help="no lines in these font families")
     parser.add_argument("--augment", type=int, help="alter each line at random, with this seed")
+    parser.add_argument(
+        "--augment-recipe", type=int, default=1, help="1: face and contrast; 2: also capture"
+    )
     parser.add_argument("--digits", action="store_true", help="digit lines for the digit model")
     args = parser.parse_args()
     rng = random.Random(args.augment)
@@ -173,7 +225,8 @@ def main():
         pages, labels = [], []
         for name, text in rows[start:start + args.chunk]:
             page = Image.open(os.path.join(args.lines, name)).convert("L")
-            pages.append(page if args.augment is None else augmented(page, rng))
+            alter = augmented if args.augment_recipe == 1 else augmented_more
+            pages.append(page if args.augment is None else alter(page, rng))
             # Stock ara's character set holds ASCII digits but only two Arabic-Indic ones:
             # a house number is labelled in ASCII (the reader reads it with its digit models).
             if args.digits:

@@ -64,6 +64,14 @@ impl InkMap {
             .sum()
     }
 
+    fn row_depth(&self, y: u32, x0: u32, x1: u32) -> u32 {
+        let row = &self.depth[(y * self.width) as usize..((y + 1) * self.width) as usize];
+        row[x0 as usize..x1 as usize]
+            .iter()
+            .map(|&v| u32::from(v))
+            .sum()
+    }
+
     fn column_has_ink(&self, x: u32, y0: u32, y1: u32) -> bool {
         (y0..y1).any(|y| self.ink[(y * self.width + x) as usize] == 1)
     }
@@ -108,16 +116,22 @@ impl InkMap {
             }
         }
         let bands = split_joined(bands, &profile, (MAX_LINE_HEIGHT * h) as usize);
-        // The band that best covers the nominal zone, weighted by its ink.
+        // The band that best covers the nominal zone, weighted by how dark its ink is, not
+        // only how much there is: the background's fine print (a pale line of repeated
+        // words) then weighs far less than a printed line beside it.
         let best = bands
             .iter()
             .filter(|(start, end, _)| end - start >= 3)
-            .map(|&(start, end, mass)| {
+            .map(|&(start, end, _)| {
                 let top = (y0 as usize + start) as f32;
                 let bottom = (y0 as usize + end + 1) as f32;
                 let overlap = (bottom.min(nominal_bottom) - top.max(nominal_top)).max(0.0);
                 let coverage = overlap / (bottom - top);
-                (start, end, coverage * mass.sqrt())
+                let rows = y0 + start as u32..y0 + end as u32 + 1;
+                let darkness: f32 = rows
+                    .map(|y| self.row_depth(y, x0, x1) as f32 / (span * 255.0))
+                    .sum();
+                (start, end, coverage * darkness.sqrt())
             })
             .max_by(|a, b| a.2.total_cmp(&b.2));
         let Some((start, end, score)) = best else {
