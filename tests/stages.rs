@@ -117,3 +117,19 @@ fn locate_finds_every_card_on_a_sheet() {
     assert_eq!(located, cards, "corners: {report:?}");
     assert_eq!(sided, cards, "sides: {report:?}");
 }
+
+/// A photo of one card on a table whose texture runs in card-sized strips (generated,
+/// `idcard-synth --mode photo --seed 41`, image 84): the strips are no page of cards, and
+/// the card's own outline is the one returned.
+#[test]
+fn a_textured_table_is_no_page_of_cards() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/locate");
+    let image = &truth::load(&dir).unwrap()[0];
+    let bytes = std::fs::read(dir.join(&image.image)).unwrap();
+    let rgb = decode::decode(&bytes, &ImageLimits::default()).unwrap();
+    let gray = image::imageops::grayscale(&rgb);
+    let quads = locate::locate(&gray, 2);
+    assert_eq!(quads.len(), 1, "outlines: {quads:?}");
+    let error = quads[0].corner_error(&image.cards[0].corners);
+    assert!(error <= MAX_CORNER_ERROR, "corner error {error}");
+}

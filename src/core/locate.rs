@@ -721,8 +721,21 @@ fn group_content(
     if smallest < 0.5 * biggest {
         return Grouping::NotCards;
     }
+    // Cards on one page are alike in shape as well as size. A photo's textured table
+    // split into card-sized strips gives one passable strip and one shapeless one (dev:
+    // a quality 0.06 of the other's, where the two cards of a sheet stay above 0.3).
+    let (worst, best) = cards.iter().fold((f64::MAX, 0.0f64), |(lo, hi), (c, _)| {
+        (lo.min(c.quality), hi.max(c.quality))
+    });
+    if worst < PAGE_CARD_QUALITY_SHARE * best {
+        return Grouping::NotCards;
+    }
     Grouping::Cards(cards)
 }
+
+/// The least quality a page's card may have, as a share of its best card's (see
+/// [`group_content`]).
+const PAGE_CARD_QUALITY_SHARE: f64 = 0.2;
 
 /// A group of page content judged as one card.
 fn page_card(points: &[IPoint<i32>], size: (u32, u32)) -> Option<Candidate> {
