@@ -469,7 +469,7 @@ fn name_field(
             takes_name,
         )?
     };
-    Ok(Field::new(named, confidence))
+    Ok(Field::new(parse::without_name_debris(&named), confidence))
 }
 
 /// The readings asked for a word the word model read as no listed one, in turn: the word

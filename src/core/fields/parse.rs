@@ -251,14 +251,27 @@ pub fn name_text(raw: &str) -> String {
     let words: Vec<&str> = text
         .split(' ')
         .filter(|word| {
-            let letters = word
-                .chars()
-                .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}'))
-                .count();
-            letters >= 2 && !word.chars().any(super::digits::is_arabic_indic_digit)
+            letter_count(word) >= 2 && !word.chars().any(super::digits::is_arabic_indic_digit)
         })
         .collect();
     join_split_names(&words).join(" ")
+}
+
+/// A name's words without the two-letter ones that are no listed name (طه is): what is
+/// left of them once every reader was asked is a piece of a word read twice or of the
+/// background (فت فتحي, خش), not a name.
+pub fn without_name_debris(name: &str) -> String {
+    name.split(' ')
+        .filter(|word| letter_count(word) > 2 || lexicon::NAMES.contains(word))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The letters of a word, its vowel marks and tatweel not counted.
+fn letter_count(word: &str) -> usize {
+    word.chars()
+        .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}'))
+        .count()
 }
 
 /// `words` with each two neighbours that spell a listed name together, and are no listed
@@ -801,6 +814,15 @@ mod tests {
         assert_eq!(name_text("ناصر مر سي"), "ناصر مرسي");
         // Two listed names stay two, whatever they spell together.
         assert_eq!(name_text("محمد علي"), "محمد علي");
+    }
+
+    #[test]
+    fn a_two_letter_piece_is_no_name_but_taha_is() {
+        assert_eq!(
+            without_name_debris("عبدالستار فت فتحي خش سعيد"),
+            "عبدالستار فتحي سعيد"
+        );
+        assert_eq!(without_name_debris("منصور طه مروان"), "منصور طه مروان");
     }
 
     #[test]
