@@ -56,16 +56,18 @@ impl InkMap {
         (self.width, self.height)
     }
 
+    /// How many ink pixels row `y` holds from `x0` to `x1`.
     fn row_ink(&self, y: u32, x0: u32, x1: u32) -> u32 {
-        let row = &self.ink[(y * self.width) as usize..((y + 1) * self.width) as usize];
-        row[x0 as usize..x1 as usize]
-            .iter()
-            .map(|&v| u32::from(v))
-            .sum()
+        self.row_sum(&self.ink, y, x0, x1)
     }
 
+    /// How dark the ink of row `y` is from `x0` to `x1`: its pixels' depths summed.
     fn row_depth(&self, y: u32, x0: u32, x1: u32) -> u32 {
-        let row = &self.depth[(y * self.width) as usize..((y + 1) * self.width) as usize];
+        self.row_sum(&self.depth, y, x0, x1)
+    }
+
+    fn row_sum(&self, plane: &[u8], y: u32, x0: u32, x1: u32) -> u32 {
+        let row = &plane[(y * self.width) as usize..((y + 1) * self.width) as usize];
         row[x0 as usize..x1 as usize]
             .iter()
             .map(|&v| u32::from(v))
