@@ -29,6 +29,7 @@ text is left out, since the reader's rectangle then holds a neighbour's digits a
 """
 
 import argparse
+import io
 import os
 import random
 import subprocess
@@ -150,8 +151,6 @@ def augmented_more(image, rng):
         noise = Image.effect_noise((width, height), sigma)
         image = Image.blend(image, noise, 0.5).point(lambda v: min(255, max(0, 2 * v - 128)))
     if rng.random() < 0.3:
-        import io
-
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=rng.randint(25, 70))
         image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
