@@ -38,3 +38,22 @@ fn a_missing_model_is_named() {
     let error = Engine::new(&paths).unwrap_err().to_string();
     assert!(error.contains("/nonexistent/idcard_glyphs.bin"), "{error}");
 }
+
+/// A phone photo (generated in a validation face, `idcard-synth --mode photo --seed 61`,
+/// image 35) whose ID the glyph reader reads doubtfully with two ٥ taken for ٢, a number
+/// that still passes its check digit: Tesseract's reading, confirmed by the printed birth
+/// date, is the one returned, never the wrong valid number.
+#[test]
+fn a_doubtful_glyph_id_that_passes_its_check_digit_is_checked_by_tesseract() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ids");
+    let image = &idcard_ocr::harness::truth::load(&dir).unwrap()[0];
+    let bytes = std::fs::read(dir.join(&image.image)).unwrap();
+    let mut engine = engine();
+    let cards = idcard_ocr::core::recognize(&mut engine, &bytes, &Default::default()).unwrap();
+    let fields = cards[0].fields.named();
+    let (_, id) = fields
+        .iter()
+        .find(|(name, _)| *name == "id_number")
+        .unwrap();
+    assert_eq!(id.value, image.cards[0].card_info["id_number"]);
+}
