@@ -838,13 +838,13 @@ fn digit_runs(text: &str) -> impl Iterator<Item = String> + '_ {
     .into_iter()
 }
 
-/// One reading of the national ID's line, by how far it is trusted.
 /// Below this confidence a glyph reading of the national ID that passes its check digit is
 /// checked against Tesseract's (see [`id_field`]). Dev, 1,266 IDs: the one wrong number
 /// the glyph reader returned valid was read at 0.38; under 0.5, Tesseract read 17 others
 /// either the same or as no well-formed number, and never a different valid one.
 const DOUBTFUL_GLYPH_ID: f32 = 0.5;
 
+/// One reading of the national ID's line, by how far it is trusted.
 enum Reading {
     /// The glyph reader's, which the check digit alone decides.
     Glyphs(Recognized),
