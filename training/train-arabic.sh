@@ -50,14 +50,20 @@ export OMP_THREAD_LIMIT=1
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
-fonts_dir() { # symlinks to every installed face outside the validation families
-  local dir="$DATA/fonts-train"
+# DIR filled with symlinks to every installed face outside the validation families, or,
+# with `inside`, to every face in them.
+fonts_dir() {
+  local dir="$1" side="${2:-outside}"
   rm -rf "$dir" && mkdir -p "$dir"
   local pattern
   pattern="$(echo "$VAL_FAMILIES" | sed 's/ //g; s/,/|/g')"
   find /usr/share/fonts -type f \( -name '*.ttf' -o -name '*.otf' \) | while read -r f; do
     # File names drop the spaces of the family name (NotoSansArabic-Bold.ttf).
-    if ! basename "$f" | sed 's/^ae_//' | grep -q -E "^($pattern)"; then
+    local in_family=false
+    if basename "$f" | sed 's/^ae_//' | grep -q -E "^($pattern)"; then
+      in_family=true
+    fi
+    if [ "$in_family" = "$([ "$side" = inside ] && echo true || echo false)" ]; then
       ln -sf "$f" "$dir/$(echo "$f" | tr / _)"
     fi
   done
@@ -76,7 +82,7 @@ pack_twice() {
 
 data() {
   (cd "$ROOT" && cargo build --release -p idcard-synth && cargo build --release --example dump_lines)
-  fonts_dir
+  fonts_dir "$DATA/fonts-train"
   PACKED=()
   for set in $CARD_SETS; do
     local seed="${set%%:*}" count="${set##*:}"
@@ -191,14 +197,7 @@ stage3() {
     --train_listfile "$s3/train.list" --eval_listfile "$DATA/val.list" --max_iterations 9000
   cp "$s3/ckpt/ara_checkpoint" "$s3/ckpt/ara_9000.keep"
   local val_fonts="$s3/fonts-val"
-  rm -rf "$val_fonts" && mkdir -p "$val_fonts"
-  local pattern
-  pattern="$(echo "$VAL_FAMILIES" | sed 's/ //g; s/,/|/g')"
-  find /usr/share/fonts -type f \( -name '*.ttf' -o -name '*.otf' \) | while read -r f; do
-    if basename "$f" | sed 's/^ae_//' | grep -q -E "^($pattern)"; then
-      ln -sf "$f" "$val_fonts/$(echo "$f" | tr / _)"
-    fi
-  done
+  fonts_dir "$val_fonts" inside
   : > "$s3/families.list"
   for mode in scan photo hard; do
     seed=$((seed + 1))
