@@ -198,6 +198,12 @@ stage3() {
   cp "$s3/ckpt/ara_checkpoint" "$s3/ckpt/ara_9000.keep"
   local val_fonts="$s3/fonts-val"
   fonts_dir "$val_fonts" inside
+  # As in the shipped run: DejaVu Sans (a training face) and Liberation Sans (Latin, the
+  # serial's) were in the directory those cards were printed from.
+  for f in /usr/share/fonts/truetype/dejavu/DejaVuSans*.ttf \
+    /usr/share/fonts/truetype/liberation2/LiberationSans-*.ttf; do
+    ln -sf "$f" "$val_fonts/$(echo "$f" | tr / _)"
+  done
   : > "$s3/families.list"
   for mode in scan photo hard; do
     seed=$((seed + 1))
