@@ -763,6 +763,7 @@ fn id_field(
         // A doubtful glyph reading can pass the check digit with two digits misread alike
         // (٥ read ٢ twice in one face): Tesseract, which misreads otherwise, is asked, and
         // its own well-formed number, confirmed by the card's witness, is taken instead.
+        // When Tesseract was already asked, its readings were no accepted number.
         let id = if confidence < DOUBTFUL_GLYPH_ID && tesseract_readings.is_empty() {
             let opinion = opinion_of(context, Model::DigitsTesseract, names[0], rect)?;
             well_formed_id(&opinion.text)
