@@ -119,15 +119,50 @@ pub struct Recognized {
 /// The three models: two Tesseract handles and the glyph digit reader, plus the card they
 /// read. `Send`, not `Sync`: one thread at a time.
 pub struct Engine {
-    arabic: TessApi,
-    words: TessApi,
-    latin: TessApi,
+    arabic: Handle,
+    words: Handle,
+    latin: Handle,
     digits: DigitReader,
-    digits_tesseract: TessApi,
-    digits_cards: TessApi,
-    arabic_script: TessApi,
-    /// The digit reader works on pixels, not through Tesseract: it keeps the card here.
+    digits_tesseract: Handle,
+    digits_cards: Handle,
+    arabic_script: Handle,
+    /// The current card. The digit reader works on these pixels directly; a Tesseract
+    /// model is handed a copy when it first reads (see [`Handle`]).
     card: GrayImage,
+}
+
+/// One loaded Tesseract model, and whether it holds the current card yet. Tesseract copies
+/// the whole image into each model it is given to; most cards are read by two or three of
+/// the six, and the side check sets a card that is set again, evenly lit, before the
+/// fields: so a model is handed the card only when it is first asked to read it.
+struct Handle {
+    api: TessApi,
+    holds_card: bool,
+}
+
+impl Handle {
+    fn new(api: TessApi) -> Self {
+        Self {
+            api,
+            holds_card: false,
+        }
+    }
+
+    /// The model, holding `card`.
+    fn with_card(&mut self, card: &GrayImage) -> Result<&mut TessApi, EngineError> {
+        if !self.holds_card {
+            let (width, height) = (card.width() as i32, card.height() as i32);
+            self.api
+                .raw
+                .set_image(card.as_raw(), width, height, 1, width)
+                .map_err(|_| EngineError::Rejected("the image"))?;
+            // The canonical card is about 300 dpi at its working width; saying so keeps
+            // Tesseract from guessing (and warning) per call.
+            self.api.set_source_resolution(300);
+            self.holds_card = true;
+        }
+        Ok(&mut self.api)
+    }
 }
 
 impl std::fmt::Debug for Engine {
@@ -159,50 +194,45 @@ impl Engine {
             load(model, dir, lang)
         };
         let mut engine = Self {
-            arabic: load(Model::Arabic, &paths.tessdata_dir, "ara")?,
-            words: load_file(Model::Words, &paths.words_model)?,
-            latin: load(Model::Latin, &paths.tessdata_dir, "eng")?,
+            arabic: Handle::new(load(Model::Arabic, &paths.tessdata_dir, "ara")?),
+            words: Handle::new(load_file(Model::Words, &paths.words_model)?),
+            latin: Handle::new(load(Model::Latin, &paths.tessdata_dir, "eng")?),
             digits,
-            digits_tesseract: load_file(Model::DigitsTesseract, &paths.tesseract_digits_model)?,
-            digits_cards: load_file(Model::DigitsCards, &paths.card_digits_model)?,
-            arabic_script: load(Model::ArabicScript, &paths.tessdata_dir, "Arabic")?,
+            digits_tesseract: Handle::new(load_file(
+                Model::DigitsTesseract,
+                &paths.tesseract_digits_model,
+            )?),
+            digits_cards: Handle::new(load_file(Model::DigitsCards, &paths.card_digits_model)?),
+            arabic_script: Handle::new(load(Model::ArabicScript, &paths.tessdata_dir, "Arabic")?),
             card: GrayImage::new(1, 1),
         };
         // Keep Tesseract from writing debug files or chatter to stderr.
-        for api in [
-            &mut engine.arabic,
-            &mut engine.words,
-            &mut engine.latin,
-            &mut engine.digits_tesseract,
-            &mut engine.digits_cards,
-            &mut engine.arabic_script,
-        ] {
-            set(api, "debug_file", "/dev/null")?;
+        for handle in engine.handles() {
+            set(&mut handle.api, "debug_file", "/dev/null")?;
         }
         // 2 = the word model's alternatives from its decoder, one place per character.
-        set(&mut engine.words, "lstm_choice_mode", "2")?;
+        set(&mut engine.words.api, "lstm_choice_mode", "2")?;
         Ok(engine)
     }
 
-    /// Gives every model the card image. Called once per card; fields are then read by
-    /// rectangle, so the image is not copied again per field.
-    pub fn set_image(&mut self, image: &GrayImage) -> Result<(), EngineError> {
-        let (width, height) = (image.width() as i32, image.height() as i32);
-        self.card.clone_from(image);
-        for api in [
+    /// Every Tesseract model.
+    fn handles(&mut self) -> [&mut Handle; 6] {
+        [
             &mut self.arabic,
             &mut self.words,
             &mut self.latin,
             &mut self.digits_tesseract,
             &mut self.digits_cards,
             &mut self.arabic_script,
-        ] {
-            api.raw
-                .set_image(image.as_raw(), width, height, 1, width)
-                .map_err(|_| EngineError::Rejected("the image"))?;
-            // The canonical card is about 300 dpi at its working width; saying so keeps
-            // Tesseract from guessing (and warning) per call.
-            api.set_source_resolution(300);
+        ]
+    }
+
+    /// Makes `image` the card every model reads. Called once per card (or per way up
+    /// tried); fields are then read by rectangle, so the image is not copied per field.
+    pub fn set_image(&mut self, image: &GrayImage) -> Result<(), EngineError> {
+        self.card.clone_from(image);
+        for handle in self.handles() {
+            handle.holds_card = false;
         }
         Ok(())
     }
@@ -284,7 +314,7 @@ impl Engine {
         let Some(rect) = clip(rect, self.card.width() as i32, self.card.height() as i32) else {
             return Ok(Recognized::default());
         };
-        let api = match model {
+        let handle = match model {
             Model::Arabic => &mut self.arabic,
             Model::Words => &mut self.words,
             Model::Latin => &mut self.latin,
@@ -295,6 +325,7 @@ impl Engine {
             Model::DigitsTesseract => &mut self.digits_tesseract,
             Model::DigitsCards => &mut self.digits_cards,
         };
+        let api = handle.with_card(&self.card)?;
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
         let with_choices = model == Model::Words;
         // 7 = treat the rectangle as one text line.
