@@ -337,7 +337,7 @@ fn faint_edge_mask(small: &GrayImage) -> GrayImage {
 }
 
 fn edge_mask_with(small: &GrayImage, low: f32, high: f32) -> GrayImage {
-    let edges = imageproc::edges::canny(small, low, high);
+    let edges = super::edges::canny(small, low, high);
     imageproc::morphology::dilate(&edges, Norm::LInf, 2)
 }
 

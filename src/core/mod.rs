@@ -5,6 +5,7 @@
 
 pub mod align;
 pub mod decode;
+pub mod edges;
 pub mod error;
 pub mod fields;
 pub mod format;
