@@ -132,18 +132,27 @@ fn read_card(
         imageops::invert(&mut card);
     }
     let ranked = orient::hypotheses(&card);
-    let mut accepted = None;
-    for hypothesis in &ranked {
-        let upright = if hypothesis.upside_down {
+    let turned = |hypothesis: &orient::Hypothesis| {
+        if hypothesis.upside_down {
             imageops::rotate180(&card)
         } else {
             card.clone()
-        };
-        engine.set_image(&upright)?;
-        let label = label_score(engine, &InkMap::new(&upright), hypothesis.side)?;
-        if label >= MIN_SIDE_SCORE {
-            accepted = Some((*hypothesis, label.max(hypothesis.score), upright));
-            break;
+        }
+    };
+    let mut accepted = None;
+    if quad.found && print_is_plain(&ranked) {
+        // Reading the label would only confirm the print (see SURE_PRINT), and it is the
+        // costliest line of most cards.
+        accepted = Some((ranked[0], ranked[0].score, turned(&ranked[0])));
+    } else {
+        for hypothesis in &ranked {
+            let upright = turned(hypothesis);
+            engine.set_image(&upright)?;
+            let label = label_score(engine, &InkMap::new(&upright), hypothesis.side)?;
+            if label >= MIN_SIDE_SCORE {
+                accepted = Some((*hypothesis, label.max(hypothesis.score), upright));
+                break;
+            }
         }
     }
     // The printed label may be unreadable (blur, glare) on a card that is plainly there:
@@ -152,13 +161,7 @@ fn read_card(
         Some(found) => found,
         None if quad.found && ranked[0].score >= 0.6 => {
             let best = ranked[0];
-            let upright = if best.upside_down {
-                imageops::rotate180(&card)
-            } else {
-                card.clone()
-            };
-            engine.set_image(&upright)?;
-            (best, best.score * 0.8, upright)
+            (best, best.score * 0.8, turned(&best))
         }
         None => {
             if let Some(trace) = trace {
@@ -332,6 +335,23 @@ fn label_score(engine: &mut Engine, ink: &InkMap, side: Side) -> Result<f32, Cor
     } else {
         score
     })
+}
+
+/// Print evidence (photo box or barcode, see [`orient`]) at least this strong for the best
+/// way up, on a card whose outline was found, tells the side and the way up without the
+/// printed label. A found outline with evidence of 0.6 is a card even when its label is
+/// unreadable (see [`read_card`]); the label is read only to choose between ways up.
+const SURE_PRINT: f32 = 0.95;
+
+/// Below this the runner-up way up is no rival to a [`SURE_PRINT`] best.
+const RIVAL_PRINT: f32 = 0.3;
+
+/// Whether the best hypothesis is plain enough to need no label (see [`SURE_PRINT`]).
+fn print_is_plain(ranked: &[orient::Hypothesis]) -> bool {
+    let runner_up = ranked.get(1).map_or(0.0, |h| h.score);
+    ranked
+        .first()
+        .is_some_and(|best| best.score >= SURE_PRINT && runner_up < RIVAL_PRINT)
 }
 
 /// How surely a well-formed national ID in its place tells the side.
