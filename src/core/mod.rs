@@ -20,6 +20,7 @@ pub mod pdf;
 pub mod reader;
 pub mod reading;
 pub mod text;
+pub mod warp;
 
 pub use error::{CoreError, Reason};
 pub use limits::ImageLimits;
