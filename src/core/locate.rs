@@ -181,11 +181,10 @@ fn search_scale(width: u32, height: u32) -> f32 {
 fn search_copy(gray: &GrayImage, scale: f32) -> GrayImage {
     let (width, height) = gray.dimensions();
     if scale < 1.0 {
-        imageops::resize(
+        super::resample::triangle_resize(
             gray,
             ((width as f32 * scale).round() as u32).max(1),
             ((height as f32 * scale).round() as u32).max(1),
-            imageops::FilterType::Triangle,
         )
     } else {
         gray.clone()

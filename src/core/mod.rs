@@ -19,6 +19,7 @@ pub mod orient;
 pub mod pdf;
 pub mod reader;
 pub mod reading;
+pub mod resample;
 pub mod text;
 pub mod warp;
 
