@@ -19,7 +19,7 @@ const SIGMA: f32 = 1.4;
 /// connected to them.
 pub fn canny(image: &GrayImage, low: f32, high: f32) -> GrayImage {
     let (width, height) = (image.width() as usize, image.height() as usize);
-    let blurred = imageproc::filter::gaussian_blur_f32(image, SIGMA);
+    let blurred = super::blur::gaussian_blur(image, SIGMA);
     let (gx, gy) = sobel(blurred.as_raw(), width, height);
     let magnitude: Vec<f32> = gx
         .iter()

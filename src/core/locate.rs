@@ -309,7 +309,7 @@ fn colour_candidates(image: &RgbImage, (width, height): (u32, u32)) -> Vec<Candi
         });
         Luma([(d * 2500.0).min(255.0) as u8])
     });
-    let blurred = imageproc::filter::gaussian_blur_f32(&distance, 2.0);
+    let blurred = super::blur::gaussian_blur(&distance, 2.0);
     // Above what the border itself shows: a card's tint varies across it (a hue gradient,
     // glare), so a split of the histogram (Otsu) would cut the card in two.
     let mut border_distance = border_pixels(&blurred);
@@ -342,7 +342,7 @@ fn edge_mask_with(small: &GrayImage, low: f32, high: f32) -> GrayImage {
 
 /// The bright regions: a card is usually lighter than the surface it lies on.
 fn bright_mask(small: &GrayImage) -> GrayImage {
-    let blurred = imageproc::filter::gaussian_blur_f32(small, 2.0);
+    let blurred = super::blur::gaussian_blur(small, 2.0);
     let level = imageproc::contrast::otsu_level(&blurred);
     let mask =
         imageproc::contrast::threshold(&blurred, level, imageproc::contrast::ThresholdType::Binary);
@@ -382,7 +382,7 @@ fn unlike_border_mask(unlike: &GrayImage) -> GrayImage {
 /// [`unlike_border_mask`] before its closing: narrow gaps of lid (between two cards that
 /// nearly touch) stay open.
 fn unlike_border_raw(small: &GrayImage) -> GrayImage {
-    let blurred = imageproc::filter::gaussian_blur_f32(small, 1.5);
+    let blurred = super::blur::gaussian_blur(small, 1.5);
     let (w, h) = blurred.dimensions();
     let mut border = border_pixels(&blurred);
     border.sort_unstable();

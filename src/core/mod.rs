@@ -4,6 +4,7 @@
 //! layers over [`recognize`].
 
 pub mod align;
+pub mod blur;
 pub mod decode;
 pub mod edges;
 pub mod error;
