@@ -7,7 +7,7 @@
 //! zone, and return its rectangle with a margin.
 
 use image::GrayImage;
-use imageproc::integral_image::{integral_image, sum_image_pixels};
+use imageproc::integral_image::integral_image;
 
 use super::layout::{PixelRect, Zone};
 
@@ -28,6 +28,12 @@ impl InkMap {
         const MARGIN: i64 = 18;
         let (width, height) = card.dimensions();
         let integral = integral_image::<_, u32>(card);
+        // Read straight from the integral image's buffer (a row of width + 1 sums per
+        // pixel row, plus a first row of zeros), not through a bounds-checked pixel
+        // accessor per corner: this loop visits every pixel of the card.
+        let (sums, stride) = (integral.as_raw(), width as usize + 1);
+        let corner = |x: u32, y: u32| sums[y as usize * stride + x as usize];
+        let pixels = card.as_raw();
         let mut ink = vec![0u8; (width * height) as usize];
         let mut depth = vec![0u8; (width * height) as usize];
         for y in 0..height {
@@ -35,8 +41,13 @@ impl InkMap {
             for x in 0..width {
                 let (x0, x1) = (x.saturating_sub(RADIUS), (x + RADIUS).min(width - 1));
                 let area = i64::from((x1 - x0 + 1) * (y1 - y0 + 1));
-                let sum = i64::from(sum_image_pixels(&integral, x0, y0, x1, y1)[0]);
-                let value = i64::from(card.get_pixel(x, y)[0]);
+                // The window [x0, x1] x [y0, y1]: its sum never exceeds 255 × the card's
+                // pixels, far inside u32.
+                let sum = corner(x1 + 1, y1 + 1) + corner(x0, y0)
+                    - corner(x1 + 1, y0)
+                    - corner(x0, y1 + 1);
+                let sum = i64::from(sum);
+                let value = i64::from(pixels[(y * width + x) as usize]);
                 if value * area < sum - MARGIN * area {
                     ink[(y * width + x) as usize] = 1;
                     depth[(y * width + x) as usize] = ((sum / area - value).min(255)) as u8;
