@@ -4,8 +4,8 @@
 //! Two print features are large, dark and font-independent: the back's barcode, filling
 //! the bottom third, and the front's photo, top left. Each hypothesis (front or back,
 //! upright or upside down) gets a score from how much ink lies where that feature should
-//! be versus where it would be under the other hypotheses. The reader then confirms the
-//! best hypotheses by reading the side's printed label.
+//! be versus where it would be under the other hypotheses. Unless the best is plain (see
+//! `reader::SURE_PRINT`), the reader confirms it by reading the side's printed label.
 
 use image::GrayImage;
 
