@@ -127,7 +127,7 @@ fn main() {
                 let crop =
                     image::imageops::crop_imm(&card.image, left, top, width, height).to_image();
                 let read = if digits {
-                    engine.set_image(&card.image).expect("card image");
+                    engine.set_image(&card.image);
                     engine
                         .read_line(
                             Model::DigitsTesseract,

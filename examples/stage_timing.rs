@@ -36,7 +36,7 @@ fn main() {
         let t = Instant::now();
         let ink = InkMap::new(&card);
         let t_ink = t.elapsed();
-        engine.set_image(&card).unwrap();
+        engine.set_image(&card);
         let mut ocr = Vec::new();
         for spec in layout::FRONT
             .iter()

@@ -14,9 +14,7 @@ fn engine() -> Engine {
 #[test]
 fn rectangles_outside_the_card_read_nothing() {
     let mut engine = engine();
-    engine
-        .set_image(&GrayImage::from_pixel(1000, 631, Luma([240])))
-        .unwrap();
+    engine.set_image(&GrayImage::from_pixel(1000, 631, Luma([240])));
     for model in [Model::Arabic, Model::Latin, Model::Digits] {
         for rect in [
             (-50, -50, 20, 20),

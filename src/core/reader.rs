@@ -147,7 +147,7 @@ fn read_card(
     } else {
         for hypothesis in &ranked {
             let upright = turned(hypothesis);
-            engine.set_image(&upright)?;
+            engine.set_image(&upright);
             let label = label_score(engine, &InkMap::new(&upright), hypothesis.side)?;
             if label >= MIN_SIDE_SCORE {
                 accepted = Some((*hypothesis, label.max(hypothesis.score), upright));
@@ -178,7 +178,7 @@ fn read_card(
     // large dark areas (photo, barcode) the flattening would grey out.
     let mut upright = upright;
     flatten_light(&mut upright);
-    engine.set_image(&upright)?;
+    engine.set_image(&upright);
     let placed = if hypothesis.upside_down {
         quad.rotated_half()
     } else {

@@ -229,12 +229,11 @@ impl Engine {
 
     /// Makes `image` the card every model reads. Called once per card (or per way up
     /// tried); fields are then read by rectangle, so the image is not copied per field.
-    pub fn set_image(&mut self, image: &GrayImage) -> Result<(), EngineError> {
+    pub fn set_image(&mut self, image: &GrayImage) {
         self.card.clone_from(image);
         for handle in self.handles() {
             handle.holds_card = false;
         }
-        Ok(())
     }
 
     /// The run of digit glyphs in `rect` shaped like `shape` nearest to `end` (see
