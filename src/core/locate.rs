@@ -14,7 +14,7 @@ use image::{imageops, GrayImage, Luma, RgbImage};
 use imageproc::{
     contours::{find_contours, BorderType},
     distance_transform::Norm,
-    geometric_transformations::Projection,
+    geometric_transformations::{warp_into, Border, Interpolation, Projection},
     geometry::{approximate_polygon_dp, contour_area, convex_hull, min_area_rect},
     point::Point as IPoint,
 };
@@ -1286,10 +1286,18 @@ pub fn warp_card(gray: &GrayImage, quad: &Quad, width: u32, height: u32) -> Gray
     let from = quad.corners.map(|p| (p.x, p.y));
     let (w, h) = (width as f32, height as f32);
     let to = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
+    let mut out = GrayImage::from_pixel(width, height, Luma([255]));
     match Projection::from_control_points(from, to) {
-        Some(projection) => super::warp::warp_bilinear(gray, &projection.invert(), width, height),
-        None => imageops::resize(gray, width, height, imageops::FilterType::Triangle),
+        Some(projection) => warp_into(
+            gray,
+            projection,
+            Interpolation::Bilinear,
+            Border::Constant(Luma([255])),
+            &mut out,
+        ),
+        None => out = imageops::resize(gray, width, height, imageops::FilterType::Triangle),
     }
+    out
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@ pub mod reader;
 pub mod reading;
 pub mod resample;
 pub mod text;
-pub mod warp;
 
 pub use error::{CoreError, Reason};
 pub use limits::ImageLimits;
