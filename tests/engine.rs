@@ -43,8 +43,22 @@ fn a_missing_model_is_named() {
 /// date, is the one returned, never the wrong valid number.
 #[test]
 fn a_doubtful_glyph_id_that_passes_its_check_digit_is_checked_by_tesseract() {
+    assert_reads_the_true_id("doubtful-glyphs.jpg");
+}
+
+/// A scan of a back (generated, `idcard-synth --mode scan --seed 21`, image 64) whose ID the
+/// glyph reader reads surely but wrongly in AlManzomah (٦ taken for ١ twice), a number that
+/// passes its check digit and the printed gender but makes its holder 114 when the card was
+/// issued: Tesseract is asked, and its number, of a plausible age, is the one returned.
+#[test]
+fn an_id_whose_holder_is_too_old_for_the_issue_date_is_checked_by_tesseract() {
+    assert_reads_the_true_id("implausible-age.jpg");
+}
+
+fn assert_reads_the_true_id(file: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ids");
-    let image = &idcard_ocr::harness::truth::load(&dir).unwrap()[0];
+    let images = idcard_ocr::harness::truth::load(&dir).unwrap();
+    let image = images.iter().find(|image| image.image == file).unwrap();
     let bytes = std::fs::read(dir.join(&image.image)).unwrap();
     let mut engine = engine();
     let cards = idcard_ocr::core::recognize(&mut engine, &bytes, &Default::default()).unwrap();
@@ -53,5 +67,5 @@ fn a_doubtful_glyph_id_that_passes_its_check_digit_is_checked_by_tesseract() {
         .iter()
         .find(|(name, _)| *name == "id_number")
         .unwrap();
-    assert_eq!(id.value, image.cards[0].card_info["id_number"]);
+    assert_eq!(id.value, image.cards[0].card_info["id_number"], "{file}");
 }

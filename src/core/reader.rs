@@ -632,8 +632,12 @@ fn listed_places(choices: &[Vec<crate::core::ocr::words::Choice>]) -> Vec<Vec<St
 enum IdWitness {
     /// The front's printed birth date, `yyyy/mm/dd` (empty when unread).
     BirthDate(String),
-    /// The back's printed gender, when read.
-    Gender(Option<national_id::Gender>),
+    /// The back's printed gender, when read, and the year its card was issued, when the
+    /// issue and expiry dates agree on it.
+    Back {
+        gender: Option<national_id::Gender>,
+        issued: Option<u32>,
+    },
 }
 
 impl IdWitness {
@@ -641,7 +645,7 @@ impl IdWitness {
     fn was_read(&self) -> bool {
         match self {
             IdWitness::BirthDate(date) => !date.is_empty(),
-            IdWitness::Gender(gender) => gender.is_some(),
+            IdWitness::Back { gender, .. } => gender.is_some(),
         }
     }
 
@@ -649,15 +653,18 @@ impl IdWitness {
     /// The glyph reader misreads a digit of the printed date now and then in some faces
     /// (a 5 for a 2), and the number is then the better witness: its date must match the
     /// printed one give or take one digit. A number off it in two digits or more is a
-    /// misreading whose check digit held by luck.
+    /// misreading whose check digit held by luck. On the back, the number's holder must
+    /// also have been of an age to hold a card when it was issued.
     fn agrees(&self, id: &str) -> bool {
         match self {
             IdWitness::BirthDate(date) => {
                 date.is_empty() || crosscheck::birth_date_nearly_agrees(id, date)
             }
-            IdWitness::Gender(printed) => printed.is_none_or(|printed| {
-                national_id::analyze(id).is_some_and(|facts| facts.gender == printed)
-            }),
+            IdWitness::Back { gender, issued } => {
+                gender.is_none_or(|printed| {
+                    national_id::analyze(id).is_some_and(|facts| facts.gender == printed)
+                }) && issued.is_none_or(|year| crosscheck::plausible_age_at_issue(id, year))
+            }
         }
     }
 
@@ -666,7 +673,7 @@ impl IdWitness {
     fn completes(&self, run: &str) -> Option<String> {
         match self {
             IdWitness::BirthDate(date) => crosscheck::complete_id_with_birth_date(run, date),
-            IdWitness::Gender(_) => None,
+            IdWitness::Back { .. } => None,
         }
     }
 
@@ -674,7 +681,7 @@ impl IdWitness {
     fn strength(&self) -> crosscheck::Witness {
         match self {
             Self::BirthDate(_) => crosscheck::Witness::Strong,
-            Self::Gender(_) => crosscheck::Witness::Weak,
+            Self::Back { .. } => crosscheck::Witness::Weak,
         }
     }
 
@@ -783,8 +790,11 @@ fn id_field(
         // A doubtful glyph reading can pass the check digit with two digits misread alike
         // (٥ read ٢ twice in one face): Tesseract, which misreads otherwise, is asked, and
         // its own well-formed number, confirmed by the card's witness, is taken instead.
-        // When Tesseract was already asked, its readings were no accepted number.
-        let id = if confidence < DOUBTFUL_GLYPH_ID && tesseract_readings.is_empty() {
+        // A glyph reading the witness contradicts is as doubtful, however sure its glyphs
+        // (١ for ٦ twice in one face gave a holder of 114). When Tesseract was already
+        // asked, its readings were no accepted number.
+        let doubtful = confidence < DOUBTFUL_GLYPH_ID || !witness.agrees(&id);
+        let id = if doubtful && tesseract_readings.is_empty() {
             let opinion = opinion_of(context, Model::DigitsTesseract, names[0], rect)?;
             well_formed_id(&opinion.text)
                 .filter(|other| *other != id && witness.agrees(other))
@@ -1613,8 +1623,6 @@ fn read_back(
         .iter()
         .find(|t| !gender_en.value.is_empty() && t.english == gender_en.value)
         .and_then(|t| t.gender);
-    let witness = IdWitness::Gender(printed_gender);
-    let (id_number, facts) = id_field(context, specs, Some(&layout::BACK_ID_ROW), &witness)?;
     let (mut issue_date, mut issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
     let (mut expiry_date, mut expiry_date_arabic) =
         date_fields(context, specs, "expiry_date", true)?;
@@ -1659,6 +1667,15 @@ fn read_back(
         issue_date = Field::default();
         issue_date_arabic = Field::default();
     }
+    let issued = agree
+        .then(|| issue_date.value.get(..4)?.parse::<u32>().ok())
+        .flatten()
+        .filter(|_| issue_plausible);
+    let witness = IdWitness::Back {
+        gender: printed_gender,
+        issued,
+    };
+    let (id_number, facts) = id_field(context, specs, Some(&layout::BACK_ID_ROW), &witness)?;
     // The number's 13th digit encodes the gender. When the number passes every rule it
     // fills an unreadable printed gender and wins a disagreement, saying so in the
     // confidence, as the front's birth date does.

@@ -133,6 +133,25 @@ pub fn birth_date_nearly_agrees(id: &str, printed_birthday: &str) -> bool {
         .is_some_and(|date| differing_places(&date, printed_birthday) <= 1)
 }
 
+/// The youngest a holder is, in calendar years, in the year a card is issued: the card is
+/// compulsory from 16, and an issue date gives no day, so one year of slack.
+const MIN_AGE_AT_ISSUE: u32 = 15;
+
+/// The oldest a holder plausibly is in the year a card is issued. Older holders exist, but
+/// so rarely that a number saying so is far likelier a misread digit.
+const MAX_AGE_AT_ISSUE: u32 = 100;
+
+/// Whether a national ID's birth year leaves its holder a plausible age in `issue_year`.
+pub fn plausible_age_at_issue(id: &str, issue_year: u32) -> bool {
+    super::national_id::analyze(id)
+        .and_then(|facts| facts.birth_date)
+        .and_then(|date| date.get(..4)?.parse::<u32>().ok())
+        .is_some_and(|born| {
+            (MIN_AGE_AT_ISSUE..=MAX_AGE_AT_ISSUE).contains(&issue_year.saturating_sub(born))
+                && issue_year >= born
+        })
+}
+
 /// At how many places two strings differ, every place beyond the shorter one included.
 fn differing_places(a: &str, b: &str) -> usize {
     let same = a.chars().zip(b.chars()).filter(|(x, y)| x == y).count();
@@ -329,6 +348,19 @@ mod tests {
             !birth_date_nearly_agrees("1880626012345", "1988/06/26"),
             "no date"
         );
+    }
+
+    #[test]
+    fn a_holder_is_15_to_100_in_the_year_of_issue() {
+        // Born 1961/10/23 (check digit 1); born 1911/10/23 (check digit 1).
+        let (born_1961, born_1911) = ("26110232695461", "21110232195461");
+        assert!(plausible_age_at_issue(born_1961, 2025));
+        assert!(!plausible_age_at_issue(born_1911, 2025));
+        assert!(plausible_age_at_issue(born_1911, 2011));
+        assert!(!plausible_age_at_issue(born_1961, 1975));
+        assert!(plausible_age_at_issue(born_1961, 1976));
+        assert!(!plausible_age_at_issue(born_1961, 1950));
+        assert!(!plausible_age_at_issue("not a number", 2025));
     }
 
     #[test]
