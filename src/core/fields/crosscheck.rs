@@ -146,9 +146,9 @@ pub fn plausible_age_at_issue(id: &str, issue_year: u32) -> bool {
     super::national_id::analyze(id)
         .and_then(|facts| facts.birth_date)
         .and_then(|date| date.get(..4)?.parse::<u32>().ok())
+        // Issued before the birth year: an age of 0, never plausible.
         .is_some_and(|born| {
             (MIN_AGE_AT_ISSUE..=MAX_AGE_AT_ISSUE).contains(&issue_year.saturating_sub(born))
-                && issue_year >= born
         })
 }
 
