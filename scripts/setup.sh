@@ -28,11 +28,13 @@ if $want_test; then
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
   packages+=(
     redis-server
-    # Fonts the card generator and the digit-model training draw with.
+    # Fonts the card generator and the digit-model training draw with. The committed
+    # fixtures were drawn from these (tests/fixtures/card-fonts.txt lists the files); the
+    # last two came with other packages on the machine that made them.
     fonts-arabeyes fonts-hosny-amiri fonts-kacst fonts-kacst-one fonts-noto-core
     fonts-sil-scheherazade fonts-sil-lateef fonts-sil-harmattan fonts-farsiweb
     fonts-freefarsi fonts-hosny-thabit fonts-lemonada fonts-dejavu-core fonts-liberation2
-    fonts-freefont-ttf
+    fonts-freefont-ttf fonts-dejavu-extra fonts-urw-base35
   )
 fi
 

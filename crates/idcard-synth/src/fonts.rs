@@ -199,6 +199,13 @@ impl FontCatalog {
         for d in dirs {
             collect_files(d, &mut files);
         }
+        FontCatalog::from_files(files, split)
+    }
+
+    /// Exactly the font files listed (sorted, so the catalogue does not depend on the
+    /// list's order). What pins a set of cards to the faces it was made with, whatever
+    /// else the machine has installed.
+    pub fn from_files(mut files: Vec<PathBuf>, split: FontSplit) -> FontCatalog {
         files.sort();
         files.dedup();
         let mut fonts = Vec::new();
@@ -208,6 +215,34 @@ impl FontCatalog {
             }
         }
         FontCatalog { fonts, split }
+    }
+
+    /// The files of a font list: one path per line; blank lines and `#` comments are
+    /// skipped. Every listed file must exist, or the catalogue would silently differ.
+    pub fn read_list(list: &Path) -> std::io::Result<Vec<PathBuf>> {
+        let text = std::fs::read_to_string(list)?;
+        let files: Vec<PathBuf> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(PathBuf::from)
+            .collect();
+        if let Some(missing) = files.iter().find(|f| !f.is_file()) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "font {} listed in {} is not installed",
+                    missing.display(),
+                    list.display()
+                ),
+            ));
+        }
+        Ok(files)
+    }
+
+    /// The files the catalogue was built from, in its order (what a font list records).
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.fonts.iter().map(|f| f.path.as_path())
     }
 
     /// The system font directories.
@@ -326,6 +361,31 @@ fn load(path: &Path, split: &FontSplit) -> Option<Font> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_font_list_skips_comments_and_refuses_a_missing_file() {
+        let dir = std::env::temp_dir().join(format!("idcard-font-list-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let present = dir.join("present.ttf");
+        std::fs::write(&present, b"not parsed here").unwrap();
+        let list = dir.join("fonts.txt");
+        std::fs::write(&list, format!("# pinned\n\n  {}  \n", present.display())).unwrap();
+        assert_eq!(
+            FontCatalog::read_list(&list).unwrap(),
+            vec![present.clone()]
+        );
+
+        let missing = dir.join("missing.ttf");
+        std::fs::write(
+            &list,
+            format!("{}\n{}\n", present.display(), missing.display()),
+        )
+        .unwrap();
+        let err = FontCatalog::read_list(&list).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+        assert!(err.to_string().contains("missing.ttf"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn family_matching() {

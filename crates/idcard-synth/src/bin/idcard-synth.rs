@@ -15,7 +15,7 @@ use idcard_synth::{FontCatalog, Formats, Generator, Mode, SideChoice, Split};
 #[command(version)]
 struct Args {
     /// Capture mode.
-    #[arg(long, value_enum, required_unless_present = "list_fonts")]
+    #[arg(long, value_enum, required_unless_present_any = ["list_fonts", "print_font_files"])]
     mode: Option<Mode>,
     /// Number of images.
     #[arg(long, default_value_t = 100)]
@@ -42,26 +42,44 @@ struct Args {
     #[arg(long, default_value_t = 0.1)]
     pdf: f64,
     /// Output directory (created if missing).
-    #[arg(long, required_unless_present = "list_fonts")]
+    #[arg(long, required_unless_present_any = ["list_fonts", "print_font_files"])]
     out: Option<PathBuf>,
     /// Print the faces each split may use, with their coverage, and exit.
     #[arg(long)]
     list_fonts: bool,
     /// Extra font directory to scan instead of the system ones.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "font_list")]
     fonts: Vec<PathBuf>,
+    /// Exactly the font files listed in FILE (one path per line), instead of the system's:
+    /// the same seed then draws the same faces on any machine that has those files.
+    #[arg(long, value_name = "FILE")]
+    font_list: Option<PathBuf>,
+    /// Print the path of every usable font file, one per line (a list for --font-list),
+    /// and exit.
+    #[arg(long)]
+    print_font_files: bool,
 }
 
 fn main() -> Result<()> {
     let args = Args::parse();
     let split_cfg = FontSplit::builtin();
-    let catalog = if args.fonts.is_empty() {
+    let catalog = if let Some(list) = &args.font_list {
+        let files = FontCatalog::read_list(list)
+            .with_context(|| format!("read font list {}", list.display()))?;
+        FontCatalog::from_files(files, split_cfg)
+    } else if args.fonts.is_empty() {
         FontCatalog::system(split_cfg)
     } else {
         FontCatalog::discover(&args.fonts, split_cfg)
     };
     if args.list_fonts {
         list_fonts(&catalog);
+        return Ok(());
+    }
+    if args.print_font_files {
+        for path in catalog.files() {
+            println!("{}", path.display());
+        }
         return Ok(());
     }
     let (Some(mode), Some(out)) = (args.mode, args.out) else {
