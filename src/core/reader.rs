@@ -688,9 +688,19 @@ impl IdWitness {
     /// The lowest confidence at which Tesseract's reading of the number is considered.
     /// Where the card gave a witness, none: every well-formed reading it confirmed on the
     /// dev sets was right (37 of 37, five of them below 0.45). Where it gave none, each
-    /// unsure reading is one more chance of a lucky check digit.
+    /// unsure reading is one more chance of a lucky check digit. On the back, the year of
+    /// issue is a witness too when the gender is unread (a blur that hides the gender word
+    /// leaves the two dates' digits legible): it refuses a holder too young or too old,
+    /// which the gender's parity, refusing half of all numbers, hardly outweighs.
     fn tesseract_floor(&self) -> f32 {
-        if self.was_read() {
+        let issue_witnessed = matches!(
+            self,
+            IdWitness::Back {
+                issued: Some(_),
+                ..
+            }
+        );
+        if self.was_read() || issue_witnessed {
             0.0
         } else {
             TESSERACT_ID_MIN_CONFIDENCE
@@ -1636,6 +1646,8 @@ fn read_back(
     let issue_plausible = crosscheck::is_plausible_issue(&issue_date.value, this_year);
     let agree = crosscheck::expiry_month_of(&issue_date.value)
         .is_some_and(|month| expiry_date.value.starts_with(&month));
+    // Before either date is rebuilt from the other: the year both readings agree on.
+    let issued = crosscheck::witnessed_issue_year(&issue_date.value, &expiry_date.value, this_year);
     if agree && issue_plausible {
         for field in [
             &mut issue_date,
@@ -1667,10 +1679,6 @@ fn read_back(
         issue_date = Field::default();
         issue_date_arabic = Field::default();
     }
-    let issued = agree
-        .then(|| issue_date.value.get(..4)?.parse::<u32>().ok())
-        .flatten()
-        .filter(|_| issue_plausible);
     let witness = IdWitness::Back {
         gender: printed_gender,
         issued,

@@ -186,6 +186,15 @@ pub fn is_plausible_issue(issue: &str, this_year: u32) -> bool {
     (2000..=this_year).contains(&year) && (1..=12).contains(&month)
 }
 
+/// The year of issue, when the issue date `yyyy/mm` is plausible and the expiry, read
+/// apart, falls seven years later: the two readings witness each other's year even where
+/// a month is misread in one of them.
+pub fn witnessed_issue_year(issue: &str, expiry: &str, this_year: u32) -> Option<u32> {
+    let year: u32 = issue.get(..4)?.parse().ok()?;
+    let expiry_year: u32 = expiry.get(..4)?.parse().ok()?;
+    (is_plausible_issue(issue, this_year) && expiry_year == year + VALIDITY_YEARS).then_some(year)
+}
+
 /// The expiry `yyyy/mm/dd` that an issue date `yyyy/mm` and the printed day (`dd`, ASCII)
 /// make, when that day exists in the expiry's month.
 pub fn expiry_from(issue: &str, day: &str) -> Option<String> {
@@ -361,6 +370,24 @@ mod tests {
         assert!(plausible_age_at_issue(born_1961, 1976));
         assert!(!plausible_age_at_issue(born_1961, 1950));
         assert!(!plausible_age_at_issue("not a number", 2025));
+    }
+
+    #[test]
+    fn the_issue_year_is_witnessed_by_an_expiry_seven_years_on() {
+        assert_eq!(
+            witnessed_issue_year("2022/01", "2029/01/27", 2026),
+            Some(2022)
+        );
+        // A month misread in either date leaves the year witnessed.
+        assert_eq!(
+            witnessed_issue_year("2022/01", "2029/04/27", 2026),
+            Some(2022)
+        );
+        assert_eq!(witnessed_issue_year("2022/01", "2028/01/27", 2026), None);
+        // A year no card can have, or a date not read, witnesses nothing.
+        assert_eq!(witnessed_issue_year("2052/01", "2059/01/27", 2026), None);
+        assert_eq!(witnessed_issue_year("2022/01", "", 2026), None);
+        assert_eq!(witnessed_issue_year("", "2029/01/27", 2026), None);
     }
 
     #[test]
