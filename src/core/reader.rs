@@ -641,12 +641,26 @@ enum IdWitness {
 }
 
 impl IdWitness {
-    /// Whether the card read anything to compare a number with.
+    /// Whether the card read its main witness: the printed birth date, or the back's
+    /// gender.
     fn was_read(&self) -> bool {
         match self {
             IdWitness::BirthDate(date) => !date.is_empty(),
             IdWitness::Back { gender, .. } => gender.is_some(),
         }
+    }
+
+    /// Whether the card read anything a number must agree with: the printed birth date,
+    /// or on the back the gender or the year of issue.
+    fn witnesses_anything(&self) -> bool {
+        self.was_read()
+            || matches!(
+                self,
+                IdWitness::Back {
+                    issued: Some(_),
+                    ..
+                }
+            )
     }
 
     /// Whether a number agrees with the card (an unread witness contradicts nothing).
@@ -693,14 +707,7 @@ impl IdWitness {
     /// leaves the two dates' digits legible): it refuses a holder too young or too old,
     /// which the gender's parity, refusing half of all numbers, hardly outweighs.
     fn tesseract_floor(&self) -> f32 {
-        let issue_witnessed = matches!(
-            self,
-            IdWitness::Back {
-                issued: Some(_),
-                ..
-            }
-        );
-        if self.was_read() || issue_witnessed {
+        if self.witnesses_anything() {
             0.0
         } else {
             TESSERACT_ID_MIN_CONFIDENCE
@@ -844,6 +851,22 @@ fn id_field(
             crosscheck::repair_id_with_runner_up(&read_digits, witness.strength(), |id| {
                 witness.agrees(id)
             })
+            .filter(|id| !contradicted(id))
+        {
+            let facts = national_id::analyze(&id);
+            return Ok((Field::new(id, 0.5), facts));
+        }
+    }
+    // Two readers that misread different places: where they disagree, one of them is
+    // usually right. Only with a witness the card read, and only when no other reader
+    // read a whole number far from the mix.
+    if witness.witnesses_anything() {
+        let texts: Vec<String> = readings
+            .iter()
+            .map(|reading| reading.recognized().text.clone())
+            .chain(tesseract_readings.iter().cloned())
+            .collect();
+        if let Some(id) = crosscheck::fuse_two_readings(&texts, |id| witness.agrees(id))
             .filter(|id| !contradicted(id))
         {
             let facts = national_id::analyze(&id);

@@ -110,6 +110,60 @@ pub fn repair_id_with_runner_up(
     repairs.next().is_none().then_some(repaired)
 }
 
+/// A national ID two readers agree on but for one or two places, where each of those
+/// places takes one reader's digit or the other's. `readings` are whole readings of the
+/// line (any text): each one's last 14 digits, when it has at least 14, is its number
+/// (a stray mark before the number reads as a leading digit). Two readers misread
+/// differently (the glyph reader takes a face's ٤ for ٢ where Tesseract's model does not,
+/// and the other way round elsewhere): where they disagree, one of them is usually right.
+/// The combination is taken when it is the only one, over every pair of readings, that is
+/// well-formed and that the card's witness (`agrees`) confirms (the caller also refuses it
+/// when Tesseract read a whole number far from it, see [`contradicts`]). Neither reading
+/// itself is a candidate: each already failed.
+pub fn fuse_two_readings(readings: &[String], agrees: impl Fn(&str) -> bool) -> Option<String> {
+    let numbers: Vec<Vec<u8>> = readings
+        .iter()
+        .filter_map(|read| {
+            let digits = super::digits::ascii_digits(read);
+            let start = digits.len().checked_sub(14)?;
+            Some(digits.as_bytes()[start..].to_vec())
+        })
+        .collect();
+    let mut found: Vec<String> = Vec::new();
+    for (i, a) in numbers.iter().enumerate() {
+        for b in &numbers[i + 1..] {
+            let differing: Vec<usize> = (0..14).filter(|&k| a[k] != b[k]).collect();
+            if differing.is_empty() || differing.len() > MAX_FUSED_PLACES {
+                continue;
+            }
+            // Every mix of the two at the differing places but the two readings themselves.
+            for mask in 1..(1u32 << differing.len()) - 1 {
+                let mut candidate = a.clone();
+                for (bit, &place) in differing.iter().enumerate() {
+                    if mask & (1 << bit) != 0 {
+                        candidate[place] = b[place];
+                    }
+                }
+                let candidate = String::from_utf8(candidate).unwrap_or_default();
+                if super::national_id::is_well_formed(&candidate)
+                    && agrees(&candidate)
+                    && !found.contains(&candidate)
+                {
+                    found.push(candidate);
+                }
+            }
+        }
+    }
+    match found.as_slice() {
+        [only] => Some(only.clone()),
+        _ => None,
+    }
+}
+
+/// The most places at which two readings may differ for [`fuse_two_readings`]: with more,
+/// the mixes are many, and one passing the check digit by luck is likely.
+const MAX_FUSED_PLACES: usize = 2;
+
 /// How much of the number the card's witness pins down (see
 /// [`repair_id_with_runner_up`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,7 +276,7 @@ const MAX_OTHER_READER_EDITS: usize = 2;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::fields::national_id::check_digit;
+    use crate::core::fields::national_id::{self, check_digit};
 
     fn valid(first13: &str) -> String {
         format!("{first13}{}", check_digit(first13).unwrap())
@@ -370,6 +424,64 @@ mod tests {
         assert!(plausible_age_at_issue(born_1961, 1976));
         assert!(!plausible_age_at_issue(born_1961, 1950));
         assert!(!plausible_age_at_issue("not a number", 2025));
+    }
+
+    #[test]
+    fn two_readings_misread_at_different_places_are_fused() {
+        let truth = valid("2870427322382");
+        // The glyph reader read the fifth digit ٤ as ٢ (with a stray mark before the
+        // number); Tesseract read the first digit ٢ as ٤.
+        let mut glyphs = truth.clone().into_bytes();
+        glyphs[4] = b'2';
+        let glyphs = format!("8{}", String::from_utf8(glyphs).unwrap());
+        let mut tesseract = truth.clone().into_bytes();
+        tesseract[0] = b'4';
+        let tesseract = format!("8 {}", String::from_utf8(tesseract).unwrap());
+        assert!(!national_id::is_well_formed(&glyphs[1..]));
+        let readings = [glyphs.clone(), tesseract.clone()];
+        assert_eq!(fuse_two_readings(&readings, |_| true), Some(truth.clone()));
+        // The witness refuses it: nothing.
+        assert_eq!(fuse_two_readings(&readings, |id| id != truth), None);
+        // A reading of 13 digits is no number to fuse.
+        assert_eq!(
+            fuse_two_readings(&[glyphs.clone(), truth[1..].to_string()], |_| true),
+            None
+        );
+        // Three differing places are too many.
+        let mut far = tesseract.clone().into_bytes();
+        far[10] = if far[10] == b'9' { b'0' } else { far[10] + 1 };
+        let far = String::from_utf8(far).unwrap();
+        assert_eq!(fuse_two_readings(&[glyphs, far], |_| true), None);
+    }
+
+    #[test]
+    fn two_well_formed_mixes_are_no_answer() {
+        // a and b differ from a valid number at one place each; their mixes are that
+        // number and the one with both changes. When both are well-formed, neither is
+        // taken.
+        let base = valid("2880626012345");
+        let with = |changes: &[(usize, u8)]| {
+            let mut digits = base.clone().into_bytes();
+            for &(place, digit) in changes {
+                digits[place] = digit;
+            }
+            String::from_utf8(digits).unwrap()
+        };
+        let (x, y) = (b'0'..=b'9')
+            .flat_map(|x| (b'0'..=b'9').map(move |y| (x, y)))
+            .find(|&(x, y)| {
+                x != base.as_bytes()[9]
+                    && y != base.as_bytes()[10]
+                    && national_id::is_well_formed(&with(&[(9, x), (10, y)]))
+            })
+            .expect("some two changes keep the check digit");
+        let (a, b) = (with(&[(9, x)]), with(&[(10, y)]));
+        assert_eq!(fuse_two_readings(&[a.clone(), b.clone()], |_| true), None);
+        // With the witness refusing one of the mixes, the other is the answer.
+        assert_eq!(
+            fuse_two_readings(&[a, b], |id| id != base),
+            Some(with(&[(9, x), (10, y)]))
+        );
     }
 
     #[test]
