@@ -64,15 +64,6 @@ fn an_id_witnessed_by_the_year_of_issue_alone_is_taken_from_tesseract() {
     assert_reads_the_true_id("unread-gender.jpg");
 }
 
-/// A phone photo of a back in Nada (dev, seed 41), whose ٢ and ٤ look alike: the glyph
-/// reader took the fifth digit ٤ for ٢, Tesseract's digit model the first ٢ for ٤, and
-/// neither number is valid. Mixed where they disagree, they make one well-formed number
-/// the card's witness confirms.
-#[test]
-fn two_readers_misreading_different_digits_are_fused() {
-    assert_reads_the_true_id("two-readers-misread.jpg");
-}
-
 fn assert_reads_the_true_id(file: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ids");
     let images = idcard_ocr::harness::truth::load(&dir).unwrap();

@@ -8,7 +8,9 @@
 //! the same way: area, aspect and how well they fill their bounding rectangle. A tight
 //! scan where no outline is found is itself the card. When the reader rejects everything
 //! located, [`second_chances`] offers what the weaker cues find (the content's extent,
-//! the hue, faint edges), then the whole image.
+//! the hue, faint edges), then the whole image. An outline of the card's body is traced
+//! on a small copy and bent by glare or shadow; [`super::snap`] then moves its sides onto
+//! the card's edge in the full image.
 
 use image::{imageops, GrayImage, Luma, RgbImage};
 use imageproc::{
@@ -19,7 +21,7 @@ use imageproc::{
     point::Point as IPoint,
 };
 
-use super::reading::Point;
+use super::{reading::Point, snap};
 
 /// Working size of the search: the longer side, in pixels. Enough to see a card that
 /// covers a quarter of the frame; small enough to stay fast.
@@ -35,6 +37,8 @@ const MIN_PAGE_CARD_RECTANGULARITY: f64 = 0.75;
 /// The distances at which a page's content is grouped into cards, as fractions of the
 /// search image's shorter side: 0 keeps apart cards whose bodies show, however close.
 const PAGE_GROUPING: [f32; 7] = [0.0, 0.005, 0.01, 0.02, 0.03, 0.045, 0.06];
+/// The cues that trace the card's body against what surrounds it (not its print).
+const BODY_CUES: [&str; 2] = ["edges", "bright"];
 /// ID-1 is 1.586; perspective and the rounded corners widen the accepted range.
 const ASPECT_RANGE: (f64, f64) = (1.25, 2.05);
 /// How fully the outline fills its minimum-area rectangle.
@@ -199,27 +203,38 @@ pub fn locate(gray: &GrayImage, max_cards: usize) -> Vec<Quad> {
     let small = search_copy(gray, scale);
     let mut candidates = candidates(&small);
     candidates.sort_by(|a, b| b.quality.total_cmp(&a.quality));
-    let mut chosen: Vec<Quad> = Vec::new();
-    for Candidate { quad, .. } in candidates {
+    let mut chosen: Vec<(Quad, &'static str)> = Vec::new();
+    for Candidate { quad, cue, .. } in candidates {
         if chosen.len() >= max_cards {
             break;
         }
         if chosen
             .iter()
-            .any(|c| c.contains(quad.center()) || quad.contains(c.center()))
+            .any(|(c, _)| c.contains(quad.center()) || quad.contains(c.center()))
         {
             continue;
         }
         // A second card must be comparable in size to the first (two sides on one page);
         // smaller outlines are the card's own photo box or barcode.
-        if let Some(first) = chosen.first() {
+        if let Some((first, _)) = chosen.first() {
             if quad.area() < 0.5 * first.area() {
                 continue;
             }
         }
-        chosen.push(quad);
+        chosen.push((quad, cue));
     }
-    let mut quads: Vec<Quad> = chosen.into_iter().map(|q| q.scaled(1.0 / scale)).collect();
+    let mut quads: Vec<Quad> = chosen
+        .into_iter()
+        .map(|(quad, cue)| {
+            let mut quad = quad.scaled(1.0 / scale);
+            // An outline of the card's body, traced on the small copy, is moved onto the
+            // body's edge in the full image; a print's extent has no edge to move onto.
+            if BODY_CUES.contains(&cue) {
+                quad.corners = snap::snap_to_edges(gray, quad.corners);
+            }
+            quad
+        })
+        .collect();
     if quads.is_empty() {
         quads.push(Quad::whole(width, height));
     }
@@ -1233,7 +1248,7 @@ fn refine_by_sides(
 }
 
 /// Where the lines through two segments cross; `None` when nearly parallel.
-fn intersect((a, b): (Point, Point), (c, d): (Point, Point)) -> Option<Point> {
+pub(crate) fn intersect((a, b): (Point, Point), (c, d): (Point, Point)) -> Option<Point> {
     let (r, s) = ((b.x - a.x, b.y - a.y), (d.x - c.x, d.y - c.y));
     let denominator = r.0 * s.1 - r.1 * s.0;
     if denominator.abs() < 1e-3 * (r.0.hypot(r.1) * s.0.hypot(s.1)).max(1.0) {
@@ -1304,12 +1319,18 @@ pub fn warp_card(gray: &GrayImage, quad: &Quad, width: u32, height: u32) -> Gray
 mod tests {
     use super::*;
 
-    /// A light card with dark print on a mid-gray table.
+    /// A light card with dark print on a mid-gray table. The print keeps a margin from the
+    /// card's edges, as a card's does (a row of print on the edge itself would be the
+    /// card's edge to the snapping of sides).
     fn scene(width: u32, height: u32, card: (u32, u32, u32, u32)) -> GrayImage {
         let (x0, y0, cw, ch) = card;
         GrayImage::from_fn(width, height, |x, y| {
             let inside = x >= x0 && x < x0 + cw && y >= y0 && y < y0 + ch;
-            let print = inside && (y - y0) % 40 < 8 && (x - x0) > cw / 3 && (x - x0) < cw - 20;
+            let print = inside
+                && (y - y0) % 40 < 8
+                && (y - y0) >= 20
+                && (x - x0) > cw / 3
+                && (x - x0) < cw - 20;
             Luma([if print {
                 30
             } else if inside {
