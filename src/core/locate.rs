@@ -16,12 +16,12 @@ use image::{imageops, GrayImage, Luma, RgbImage};
 use imageproc::{
     contours::{find_contours, BorderType},
     distance_transform::Norm,
-    geometric_transformations::{warp_into, Border, Interpolation, Projection},
+    geometric_transformations::Projection,
     geometry::{approximate_polygon_dp, contour_area, convex_hull, min_area_rect},
     point::Point as IPoint,
 };
 
-use super::{reading::Point, snap};
+use super::{reading::Point, snap, warp};
 
 /// Working size of the search: the longer side, in pixels. Enough to see a card that
 /// covers a quarter of the frame; small enough to stay fast.
@@ -1303,13 +1303,7 @@ pub fn warp_card(gray: &GrayImage, quad: &Quad, width: u32, height: u32) -> Gray
     let to = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
     let mut out = GrayImage::from_pixel(width, height, Luma([255]));
     match Projection::from_control_points(from, to) {
-        Some(projection) => warp_into(
-            gray,
-            projection,
-            Interpolation::Bilinear,
-            Border::Constant(Luma([255])),
-            &mut out,
-        ),
+        Some(projection) => warp::warp_bilinear(gray, projection, &mut out),
         None => out = imageops::resize(gray, width, height, imageops::FilterType::Triangle),
     }
     out

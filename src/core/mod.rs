@@ -23,6 +23,7 @@ pub mod reading;
 pub mod resample;
 pub mod snap;
 pub mod text;
+pub mod warp;
 
 pub use error::{CoreError, Reason};
 pub use limits::ImageLimits;
