@@ -385,13 +385,24 @@ pub fn opens_with_address_kind(text: &str) -> bool {
 }
 
 /// An address line's words with its fixed words restored: the kind of place that opens it
-/// (شارع misread شارء) and the متفرع من that joins a second street. Only those positions
-/// are touched; street and village names are an open vocabulary and stay as read.
+/// (شارع misread شارء, or split before its last letter, شار ع, where a face's final ع
+/// swings wide) and the متفرع من that joins a second street. Only those positions are
+/// touched; street and village names are an open vocabulary and stay as read.
 pub fn address_words(text: &str) -> String {
     static BRANCH: LazyLock<lexicon::Lexicon> =
         LazyLock::new(|| lexicon::Lexicon::from_lines("متفرع"));
     let branch = &*BRANCH;
     let mut words: Vec<String> = text.split(' ').map(str::to_string).collect();
+    // A kind of place split before its last letter is joined again.
+    let join_split_kind = |words: &mut Vec<String>, i: usize| {
+        if i + 1 < words.len() && letter_count(&words[i + 1]) == 1 {
+            let joined = format!("{}{}", words[i], words[i + 1]);
+            if KINDS.contains(&joined) {
+                words[i] = joined;
+                words.remove(i + 1);
+            }
+        }
+    };
     let first_name_word = words
         .iter()
         .position(|w| !w.chars().all(super::digits::is_arabic_indic_digit));
@@ -401,6 +412,7 @@ pub fn address_words(text: &str) -> String {
         }
     };
     if let Some(i) = first_name_word {
+        join_split_kind(&mut words, i);
         snap_kind(&mut words[i]);
     }
     let branch_at = words
@@ -411,6 +423,7 @@ pub fn address_words(text: &str) -> String {
         if words[i + 1].chars().count() <= 2 {
             words[i + 1] = "من".to_string();
         }
+        join_split_kind(&mut words, i + 2);
         snap_kind(&mut words[i + 2]);
     }
     words.join(" ")
@@ -745,6 +758,15 @@ mod tests {
         // A name that looks like a kind of place, past the first word, is kept.
         assert_eq!(address_words("قرية عزة"), "قرية عزة");
         assert_eq!(address_words("ش فيصل"), "ش فيصل");
+        // A kind of place split before its last letter is joined; other splits stay.
+        assert_eq!(address_words("٤٥ شار ع السيدة"), "٤٥ شارع السيدة");
+        assert_eq!(address_words("شار ع الصفا"), "شارع الصفا");
+        assert_eq!(
+            address_words("٩ ش النيل متفرع من شار ع البحر"),
+            "٩ ش النيل متفرع من شارع البحر"
+        );
+        assert_eq!(address_words("٤٥ شارع ع السيدة"), "٤٥ شارع ع السيدة");
+        assert_eq!(address_words("قرية ب ركة"), "قرية ب ركة");
     }
 
     const DOUBT: NameDoubt = NameDoubt {
