@@ -1185,7 +1185,7 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     let words = words.join(" ");
     // The word model alone, sure of its number: on dev and validation-face cards whose
     // digit readers read no number, every one it read at 0.85 or more was right (8 of 8),
-    // and half of those below were wrong.
+    // and 16 of the 23 below that were wrong.
     let text = match words_model_number.filter(|(_, sure)| *sure >= WORDS_MODEL_NUMBER_ALONE) {
         Some((number, _)) => parse::address_words(&format!("{number} {words}")),
         None => parse::address_words(&words),
