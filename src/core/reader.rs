@@ -1645,11 +1645,14 @@ fn status_row(context: &mut CardContext<'_>) -> Result<[(Field, Field); 3], Core
                 vocabulary::closest_spelling(word, terms, matched.term),
             )),
             None => {
-                let alone = read(context, spec(layout::BACK, name))?;
-                vocabulary::match_term(&alone.text, terms).map(|m| {
-                    let spelling = vocabulary::closest_spelling(&alone.text, terms, m.term);
-                    (m, alone.confidence, spelling)
-                })
+                let (alone, rect) = read_at(context, spec(layout::BACK, name))?;
+                match vocabulary::match_term(&alone.text, terms) {
+                    Some(m) => {
+                        let spelling = vocabulary::closest_spelling(&alone.text, terms, m.term);
+                        Some((m, alone.confidence, spelling))
+                    }
+                    None => status_word_by_other_models(context, rect, &alone.text, terms)?,
+                }
             }
         };
         if let Some((Matched { term, confidence }, read_confidence, spelling)) = found {
@@ -1663,11 +1666,60 @@ fn status_row(context: &mut CardContext<'_>) -> Result<[(Field, Field); 3], Core
     Ok(out)
 }
 
+/// Stock `ara` is the status row's own model; the others are asked about a word's zone
+/// when neither the row nor the zone alone read as a term.
+const STATUS_OTHER_OPINIONS: [Model; 2] = [Model::Words, Model::ArabicScript];
+
+/// The first term one of the other models reads in a status word's zone `rect` (any of
+/// its words, matched as the row's words are), at a second opinion's confidence. Each
+/// model misreads other faces: on dev and unseen-face backs the row and the zone alone,
+/// both read by stock `ara`, left the religion unread on a tenth of the cards. When no
+/// reading matches a term, two readings (stock `ara`'s `alone` among them) that loosely
+/// agree on one give it, at a lower confidence (see [`vocabulary::agreed_term`]).
+fn status_word_by_other_models(
+    context: &mut CardContext<'_>,
+    rect: PixelRect,
+    alone: &str,
+    terms: &[vocabulary::Term],
+) -> Result<Option<(Matched, f32, &'static str)>, CoreError> {
+    let mut readings = vec![parse::arabic_text(alone)];
+    let mut confidences = vec![];
+    for model in STATUS_OTHER_OPINIONS {
+        let other = context.engine.read_line_once(model, rect)?;
+        let text = parse::arabic_text(&other.text);
+        let best = text
+            .split_whitespace()
+            .filter_map(|word| vocabulary::match_term(word, terms).map(|m| (m, word)))
+            .max_by(|a, b| a.0.confidence.total_cmp(&b.0.confidence));
+        if let Some((matched, word)) = best {
+            let spelling = vocabulary::closest_spelling(word, terms, matched.term);
+            return Ok(Some((matched, other.confidence * SECOND_OPINION, spelling)));
+        }
+        readings.push(text);
+        confidences.push(other.confidence);
+    }
+    let readings: Vec<&str> = readings.iter().map(String::as_str).collect();
+    Ok(vocabulary::agreed_term(&readings, terms).map(|term| {
+        let confidence = confidences.iter().copied().fold(0.0, f32::max);
+        let matched = Matched {
+            term,
+            confidence: AGREED_TERM,
+        };
+        (matched, confidence * SECOND_OPINION, term.arabic)
+    }))
+}
+
+/// A term two readings loosely agree on is surer than noise but less than a match.
+const AGREED_TERM: f32 = 0.6;
+
+/// How much a status word read only by a second model is trusted, against the row's own.
+const SECOND_OPINION: f32 = 0.8;
+
 fn read_back(
     context: &mut CardContext<'_>,
 ) -> Result<(CardFields, Option<NationalIdFacts>), CoreError> {
     let specs = layout::BACK;
-    let [(mut gender, mut gender_en), (religion, religion_en), (marriage, marriage_en)] =
+    let [(mut gender, mut gender_en), (mut religion, religion_en), (mut marriage, marriage_en)] =
         status_row(context)?;
     let printed_gender = vocabulary::GENDERS
         .iter()
@@ -1748,6 +1800,24 @@ fn read_back(
         if let Some(confidence) = confidence {
             gender = Field::new(term.arabic, confidence);
             gender_en = Field::new(term.english, confidence);
+        }
+    }
+    // The card prints the religion and the marital status in the holder's gender: when
+    // the printed gender and the number agree on it, a form of the other gender (a
+    // letter lost or added at the end, مسلم for مسلمة) takes the holder's.
+    let sure_gender = id_gender
+        .and_then(|term| term.gender)
+        .filter(|gender| printed_gender == Some(*gender));
+    if let Some(holder) = sure_gender {
+        for (field, terms) in [
+            (&mut religion, vocabulary::RELIGIONS),
+            (&mut marriage, vocabulary::MARITAL_STATUSES),
+        ] {
+            let read = terms.iter().find(|t| t.arabic == field.value).copied();
+            if let Some(term) = read.filter(|t| t.gender.is_some_and(|g| g != holder)) {
+                let form = vocabulary::in_gender(term, terms, holder);
+                field.value = vocabulary::closest_spelling(&field.value, terms, form).to_string();
+            }
         }
     }
     let feminine = match gender_en.value.as_str() {

@@ -96,6 +96,68 @@ pub fn match_term(read: &str, terms: &[Term]) -> Option<Matched> {
     })
 }
 
+/// The term `read` is nearest to by a looser rule than [`match_term`]: up to two edits
+/// (and no more than half the term's letters), with every term of another meaning at
+/// least two edits further. Alone this is too loose to trust; [`agreed_term`] takes it
+/// only when two independent readings of the same place agree.
+fn loose_match(read: &str, terms: &[Term]) -> Option<Term> {
+    let read = crate::core::text::fold_arabic(read);
+    if read.chars().count() < 2 {
+        return None;
+    }
+    let distance = |t: &Term| strsim::levenshtein(&read, &crate::core::text::fold_arabic(t.arabic));
+    let term = *terms.iter().min_by_key(|t| distance(t))?;
+    let best = distance(&term);
+    let runner_up = terms
+        .iter()
+        .filter(|t| t.english != term.english)
+        .map(distance)
+        .min()
+        .unwrap_or(usize::MAX);
+    let allowed = (term.arabic.chars().count() / 2).min(LOOSE_EDITS);
+    (best <= allowed && runner_up >= best + LOOSE_MARGIN).then_some(term)
+}
+
+/// At most this many edits for a loose match, and at least this many more to any term of
+/// another meaning.
+const LOOSE_EDITS: usize = 2;
+const LOOSE_MARGIN: usize = 2;
+
+/// The term that at least two of `readings` (each another model's or another crop's
+/// reading of one status word's place, any of whose words may be the term) loosely
+/// match with the same meaning, and no reading loosely matches with another. A face
+/// whose letters one model misreads (initial م read ص) is often misread differently by
+/// the next, and two readings two edits off the same term are no coincidence in a
+/// vocabulary whose meanings are four or more edits apart. The first agreeing reading's
+/// form is returned: its gender is the reader's to check.
+pub fn agreed_term(readings: &[&str], terms: &[Term]) -> Option<Term> {
+    let found: Vec<Term> = readings
+        .iter()
+        .filter_map(|reading| {
+            reading
+                .split_whitespace()
+                .find_map(|word| loose_match(word, terms))
+        })
+        .collect();
+    let first = *found.first()?;
+    let all_agree = found.iter().all(|t| t.english == first.english);
+    (found.len() >= 2 && all_agree).then_some(first)
+}
+
+/// The form of `term` (same meaning) printed for a holder of `gender`, when the
+/// vocabulary has one: the card prints the holder's religion and marital status in the
+/// holder's gender (مسلمة on a woman's card).
+pub fn in_gender(term: Term, terms: &[Term], gender: Gender) -> Term {
+    if term.gender.is_none() || term.gender == Some(gender) {
+        return term;
+    }
+    terms
+        .iter()
+        .find(|t| t.english == term.english && t.gender == Some(gender))
+        .copied()
+        .unwrap_or(term)
+}
+
 /// Of the printed forms that mean what `matched` means (same English value and gender),
 /// the one nearest to what was read, so a card printing مسيحى is answered مسيحى.
 pub fn closest_spelling(read: &str, terms: &[Term], matched: Term) -> &'static str {
@@ -133,6 +195,30 @@ mod tests {
         assert_eq!(closest_spelling("مسيحى", RELIGIONS, matched), "مسيحى");
         let matched = match_term("أنسة", MARITAL_STATUSES).unwrap().term;
         assert_eq!(closest_spelling("أنسة", MARITAL_STATUSES, matched), "أنسة");
+    }
+
+    #[test]
+    fn two_readings_two_edits_off_one_term_agree() {
+        // PakType Naqsh's مسلم, read by two models with its initial م as ص.
+        let term = agreed_term(&["مسار", "صلم"], RELIGIONS).unwrap();
+        assert_eq!(term.english, "Muslim");
+        // One such reading alone is no answer, nor are two that disagree.
+        assert!(agreed_term(&["مسار"], RELIGIONS).is_none());
+        assert!(agreed_term(&["مسار", "ميحي"], RELIGIONS).is_none());
+        // Debris far from every term matches nothing, however often it is read.
+        assert!(agreed_term(&["ليسانس تر", "ليسانس تر"], RELIGIONS).is_none());
+    }
+
+    #[test]
+    fn a_term_takes_the_holders_gender() {
+        let muslim = match_term("مسلم", RELIGIONS).unwrap().term;
+        assert_eq!(in_gender(muslim, RELIGIONS, Gender::Female).arabic, "مسلمة");
+        assert_eq!(in_gender(muslim, RELIGIONS, Gender::Male).arabic, "مسلم");
+        let married = match_term("متزوجة", MARITAL_STATUSES).unwrap().term;
+        assert_eq!(
+            in_gender(married, MARITAL_STATUSES, Gender::Male).arabic,
+            "متزوج"
+        );
     }
 
     #[test]
