@@ -199,12 +199,15 @@ mod tests {
 
     #[test]
     fn two_readings_two_edits_off_one_term_agree() {
-        // PakType Naqsh's مسلم, read by two models with its initial م as ص.
-        let term = agreed_term(&["مسار", "صلم"], RELIGIONS).unwrap();
+        // A face's مسلم, read by two models with its initial م as ص: one edit and two
+        // edits off مسلم, three or more further from every other meaning.
+        let term = agreed_term(&["صسلم", "صلم"], RELIGIONS).unwrap();
         assert_eq!(term.english, "Muslim");
         // One such reading alone is no answer, nor are two that disagree.
-        assert!(agreed_term(&["مسار"], RELIGIONS).is_none());
-        assert!(agreed_term(&["مسار", "ميحي"], RELIGIONS).is_none());
+        assert!(agreed_term(&["صلم"], RELIGIONS).is_none());
+        assert!(agreed_term(&["صلم", "ميحي"], RELIGIONS).is_none());
+        // Two edits off مسلم but only three off مسيحي: too near another meaning to count.
+        assert!(agreed_term(&["مسار", "صلم"], RELIGIONS).is_none());
         // Debris far from every term matches nothing, however often it is read.
         assert!(agreed_term(&["ليسانس تر", "ليسانس تر"], RELIGIONS).is_none());
     }
