@@ -1254,23 +1254,39 @@ fn address_from_other_models(
 
 /// The region line, `district - governorate`: the district checked against its
 /// governorate's listed ones, by the word model's alternatives, then by the other
-/// models' readings (see [`OTHER_OPINIONS`]).
+/// models' readings (see [`OTHER_OPINIONS`]); a line none of them makes listed is
+/// snapped whole to the listed line it is clearly closest to, if any (see
+/// [`lexicon::region_line`]).
 fn region_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
     let (read, rect) = read_at(context, spec(layout::FRONT, "region"))?;
     let text = parse::region_text(&read.text);
     let text = district_by_alternatives(&text, &read).unwrap_or(text);
-    let unlisted = text
-        .split_once(" - ")
-        .is_some_and(|(district, governorate)| {
-            lexicon::districts_of(governorate).is_some_and(|listed| !listed.contains(district))
-        });
-    if !unlisted {
+    if text.is_empty() || is_listed_region(&text) {
         return Ok(Field::new(text, read.confidence));
     }
-    let listed = listed_by_other_models(context, rect, |other| {
-        listed_region(&parse::region_text(other), &text)
-    })?;
+    // The other readings are only taken with our governorate (`listed_region`): with
+    // none read, asking them would cost two reads for nothing.
+    let governorate_read = text
+        .split_once(" - ")
+        .is_some_and(|(_, governorate)| lexicon::districts_of(governorate).is_some());
+    let listed = if governorate_read {
+        listed_by_other_models(context, rect, |other| {
+            listed_region(&parse::region_text(other), &text)
+        })?
+    } else {
+        None
+    };
+    let listed =
+        listed.or_else(|| lexicon::region_line(&text, parse::LEXICON_RULE).map(str::to_string));
     Ok(Field::new(listed.unwrap_or(text), read.confidence))
+}
+
+/// Whether `text` is a listed district of a listed governorate.
+fn is_listed_region(text: &str) -> bool {
+    text.split_once(" - ")
+        .is_some_and(|(district, governorate)| {
+            lexicon::districts_of(governorate).is_some_and(|listed| listed.contains(district))
+        })
 }
 
 /// The first of the other models' readings of the whole line `rect` (see

@@ -46,6 +46,29 @@ static DISTRICTS: LazyLock<Vec<(String, Lexicon)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every listed region line, `district - governorate`, as the card prints it.
+static REGION_LINES: LazyLock<Lexicon> = LazyLock::new(|| {
+    let lines: Vec<String> = entries(include_str!("../../../data/lexicon/districts.txt"))
+        .filter_map(|line| line.split_once('|'))
+        .flat_map(|(governorate, districts)| {
+            districts
+                .split('،')
+                .map(str::trim)
+                .filter(|district| !district.is_empty())
+                .map(move |district| format!("{district} - {governorate}"))
+        })
+        .collect();
+    Lexicon::from_entries(lines.iter().map(String::as_str))
+});
+
+/// The listed region line a whole reading of the line is a misreading of, when one is
+/// clearly the closest under `rule`: district and governorate weighed together, so a
+/// listed district vouches for a governorate misread in a letter or two (المحلة الكبرى
+/// - القربية) and a governorate for its district, and a missing dash costs nothing.
+pub fn region_line(reading: &str, rule: SnapRule) -> Option<&'static str> {
+    REGION_LINES.snap(reading, rule)
+}
+
 /// The districts of one governorate (as the governorate list spells it), if we list it.
 pub fn districts_of(governorate: &str) -> Option<&'static Lexicon> {
     let folded = fold_arabic(governorate);
@@ -203,7 +226,11 @@ impl Lexicon {
 /// The comparison form: letter variants folded, spaces dropped (OCR splits and joins
 /// words: عبد الستار, عبدالستار).
 fn key(text: &str) -> String {
-    fold_arabic(text).chars().filter(|c| *c != ' ').collect()
+    // The dash of a region line is punctuation, read or not.
+    fold_arabic(text)
+        .chars()
+        .filter(|c| *c != ' ' && *c != '-')
+        .collect()
 }
 
 /// Whether one alternative from each place spells `key` (both folded), with exactly
@@ -310,5 +337,22 @@ mod tests {
         assert!(!cairo.contains("فايد"));
         assert!(districts_of("الإسماعيلية").unwrap().contains("فايد"));
         assert!(districts_of("أطلانطس").is_none());
+    }
+
+    #[test]
+    fn a_region_line_snaps_whole() {
+        // A listed district vouches for its governorate read a letter off.
+        assert_eq!(
+            region_line("المحلة الكبرى - القربية", RULE),
+            Some("المحلة الكبرى - الغربية")
+        );
+        // The dash read or not.
+        assert_eq!(
+            region_line("العور القليويهة", RULE),
+            Some("العبور - القليوبية")
+        );
+        // Two districts of one governorate as near: no answer.
+        assert_eq!(region_line("شرع بن - جنوب سيناء", RULE), None);
+        assert_eq!(region_line("شارع لبناري", RULE), None);
     }
 }

@@ -508,7 +508,7 @@ pub fn listed_words(
 }
 
 /// How close a profession or district reading must come to a lexicon entry.
-const LEXICON_RULE: SnapRule = SnapRule {
+pub const LEXICON_RULE: SnapRule = SnapRule {
     min_similarity: 0.7,
     margin: 0.1,
 };
