@@ -1684,7 +1684,10 @@ fn status_row(context: &mut CardContext<'_>) -> Result<[(Field, Field); 3], Core
 
 /// Stock `ara` is the status row's own model; the others are asked about a word's zone
 /// when neither the row nor the zone alone read as a term.
-const STATUS_OTHER_OPINIONS: [Model; 2] = [Model::Words, Model::ArabicScript];
+const STATUS_OTHER_OPINIONS: [(Model, &str); 2] = [
+    (Model::Words, "status word (words model)"),
+    (Model::ArabicScript, "status word (script model)"),
+];
 
 /// The first term one of the other models reads in a status word's zone `rect` (any of
 /// its words, matched as the row's words are), at a second opinion's confidence. Each
@@ -1700,8 +1703,9 @@ fn status_word_by_other_models(
 ) -> Result<Option<(Matched, f32, &'static str)>, CoreError> {
     let mut readings = vec![parse::arabic_text(alone)];
     let mut confidences = vec![];
-    for model in STATUS_OTHER_OPINIONS {
+    for (model, name) in STATUS_OTHER_OPINIONS {
         let other = context.engine.read_line_once(model, rect)?;
+        context.boxes.push((name, rect, other.text.clone()));
         let text = parse::arabic_text(&other.text);
         let best = text
             .split_whitespace()
