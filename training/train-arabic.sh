@@ -318,6 +318,8 @@ stage4_train() {
 # and the fourth stage's unseen PakType Naqsh and Tehreer are never trained on: cards printed
 # in them measure unseen faces. Lines of fresh cards in the dev faces (seed 5202) keep the
 # faces the model already reads.
+# Tried in session 21 and not shipped: no checkpoint beat the fourth stage on unseen faces
+# (models/README.md).
 stage5_data() {
   local s5="$DATA/s5" seed=500
   (cd "$ROOT" && cargo build --release -p idcard-synth && cargo build --release --example dump_lines)
