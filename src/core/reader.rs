@@ -1019,6 +1019,18 @@ fn date_fields(
     name: &str,
     with_day: bool,
 ) -> Result<(Field, Field), CoreError> {
+    date_fields_and_readings(context, specs, name, with_day)
+        .map(|(ascii, arabic, _)| (ascii, arabic))
+}
+
+/// [`date_fields`], with the text of every reading tried: a reading that is no date may
+/// still hold a part of one that another field's date completes.
+fn date_fields_and_readings(
+    context: &mut CardContext<'_>,
+    specs: &'static [LineSpec],
+    name: &str,
+    with_day: bool,
+) -> Result<(Field, Field, Vec<String>), CoreError> {
     // The card prints every part at full width (١٩٨٨/٠٦/٢٦); a reading with a short part
     // parses, but is likely cut or missing a digit. Readings are tried in turn until one
     // has the full shape; else the first that parses is kept.
@@ -1064,15 +1076,16 @@ fn date_fields(
             .iter()
             .find(|r| parse::date(&r.text, with_day).is_some())
     });
-    Ok(
+    let (ascii, arabic) =
         match chosen.and_then(|r| parse::date(&r.text, with_day).map(|d| (d, r.confidence))) {
             Some(((ascii, arabic), confidence)) => (
                 Field::new(ascii, confidence),
                 Field::new(arabic, confidence),
             ),
             None => (Field::default(), Field::default()),
-        },
-    )
+        };
+    let texts = readings.into_iter().map(|r| r.text).collect();
+    Ok((ascii, arabic, texts))
 }
 
 fn read_front(
@@ -1746,8 +1759,8 @@ fn read_back(
         .find(|t| !gender_en.value.is_empty() && t.english == gender_en.value)
         .and_then(|t| t.gender);
     let (mut issue_date, mut issue_date_arabic) = date_fields(context, specs, "issue_date", false)?;
-    let (mut expiry_date, mut expiry_date_arabic) =
-        date_fields(context, specs, "expiry_date", true)?;
+    let (mut expiry_date, mut expiry_date_arabic, expiry_readings) =
+        date_fields_and_readings(context, specs, "expiry_date", true)?;
     // The card is valid seven years. An issue date no card can have (a misread year after
     // this one) is no witness; an unreadable one follows from the expiry (not the other
     // way round: the issue date has no day). A plausible issue date fixes the expiry's
@@ -1774,7 +1787,14 @@ fn read_back(
     {
         let day = match expiry_date.value.rsplit_once('/') {
             Some((_, day)) => Some(day.to_string()),
-            None => printed_expiry_day(context, &issue_date.value)?,
+            None => printed_expiry_day(context, &issue_date.value)?.or_else(|| {
+                // No reading of the row found the day; one of the date's own zone may
+                // hold the expected year whole and the day after its lost month.
+                let year_month = crosscheck::expiry_month_of(&issue_date.value)?;
+                expiry_readings
+                    .iter()
+                    .find_map(|text| parse::day_after_year(text, &year_month))
+            }),
         };
         if let Some(expiry) = day.and_then(|day| crosscheck::expiry_from(&issue_date.value, &day)) {
             let confidence = issue_date.confidence * 0.6;

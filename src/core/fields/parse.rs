@@ -340,6 +340,35 @@ pub fn day_after_month(read: &str, month: &str) -> Option<String> {
     })
 }
 
+/// The day (`dd`, ASCII) of a date read with its known year (`year_month`, `yyyy/mm`) whole
+/// but its month lost or cut (٢٠٣٠//٢٣, ٢٠٢٣/١//٠٤ for 2023/12/04): the two digits after
+/// the last slash of the run that follows the year, when that run holds two slashes or
+/// more, ends with those two digits, and holds no digit between its slashes that the month
+/// does not (in the month's order). The year pins where the date starts; a run with a
+/// digit the month lacks is a misread date, not a lost month.
+pub fn day_after_year(read: &str, year_month: &str) -> Option<String> {
+    let (year, month) = year_month.split_once('/')?;
+    let ascii = to_ascii(read);
+    let start = ascii.find(year)?;
+    if start > DATE_WINDOW - 10 {
+        return None;
+    }
+    let run: String = ascii[start + year.len()..]
+        .chars()
+        .take_while(|c| *c == '/' || c.is_ascii_digit())
+        .collect();
+    if !run.starts_with('/') || run.matches('/').count() < 2 {
+        return None;
+    }
+    let (middle, day) = run.rsplit_once('/')?;
+    let mut month_digits = month.chars();
+    let middle_fits_month = middle
+        .chars()
+        .filter(char::is_ascii_digit)
+        .all(|digit| month_digits.any(|m| m == digit));
+    (middle_fits_month && is_day(day)).then(|| day.to_string())
+}
+
 /// How far from a row's start [`day_after_month`] looks: a date (`yyyy/mm/dd`, 10
 /// glyphs) and two stray ones.
 const DATE_WINDOW: usize = 12;
@@ -734,6 +763,24 @@ mod tests {
         assert_eq!(day_after_month("٢٠٢٤/٠١/٧٠/٣٤٥", "01"), None);
         assert_eq!(day_of_first_date("٢٠٢٤/٠١/٧٠"), None);
         assert_eq!(day_of_first_date("٢٠٢٤/٠١/٣١").as_deref(), Some("31"));
+    }
+
+    #[test]
+    fn a_day_is_found_after_its_known_year_when_the_month_is_lost() {
+        assert_eq!(day_after_year("٢٠٣٠//٢٣", "2030/10").as_deref(), Some("23"));
+        assert_eq!(
+            day_after_year("٢٠٢٣/١//٠٤ ٠٨٨٨", "2023/12").as_deref(),
+            Some("04")
+        );
+        // A digit between the slashes that the month lacks: a misread date.
+        assert_eq!(day_after_year("٢٠٣٠/٧//٢٣", "2030/10"), None);
+        // Another year, a one-digit day, a day running on into more digits, one slash.
+        assert_eq!(day_after_year("٢٠٣١//٢٣", "2030/10"), None);
+        assert_eq!(day_after_year("٢٠٣٠//٢", "2030/10"), None);
+        assert_eq!(day_after_year("٢٠٣٠//٢٣٤", "2030/10"), None);
+        assert_eq!(day_after_year("٢٠٣٠/٢٣", "2030/10"), None);
+        // No day of any month.
+        assert_eq!(day_after_year("٢٠٣٠//٤٥", "2030/10"), None);
     }
 
     #[test]
