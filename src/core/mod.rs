@@ -21,6 +21,7 @@ pub mod pdf;
 pub mod reader;
 pub mod reading;
 pub mod resample;
+pub mod sharpen;
 pub mod snap;
 pub mod text;
 pub mod warp;

@@ -299,6 +299,53 @@ impl Engine {
         self.read_line_with(model, rect, whitelist, true)
     }
 
+    /// One Tesseract line-mode reading of `rect` with `model`, its strokes sharpened first
+    /// by `mask`: a blur that runs a small face's digits together loses glyphs that the
+    /// sharpened line keeps apart. The model is handed the sharpened crop alone, and the
+    /// card again at its next reading.
+    pub fn read_line_sharpened(
+        &mut self,
+        model: Model,
+        rect: crate::core::layout::PixelRect,
+        mask: crate::core::sharpen::UnsharpMask,
+    ) -> Result<Recognized, EngineError> {
+        let Some((left, top, width, height)) =
+            clip(rect, self.card.width() as i32, self.card.height() as i32)
+        else {
+            return Ok(Recognized::default());
+        };
+        let handle = match model {
+            Model::Arabic => &mut self.arabic,
+            Model::Words => &mut self.words,
+            Model::Latin => &mut self.latin,
+            Model::ArabicScript => &mut self.arabic_script,
+            Model::DigitsTesseract => &mut self.digits_tesseract,
+            Model::DigitsCards => &mut self.digits_cards,
+            // The glyph reader thresholds each glyph itself: sharpening is Tesseract's.
+            Model::Digits => {
+                let clipped = (left, top, width, height);
+                return Ok(self.digits.read_main_run(&self.card, clipped));
+            }
+        };
+        let crop = image::imageops::crop_imm(
+            &self.card,
+            left as u32,
+            top as u32,
+            width as u32,
+            height as u32,
+        )
+        .to_image();
+        let sharp = mask.apply(&crop);
+        handle.holds_card = false;
+        let api = &mut handle.api;
+        api.raw
+            .set_image(sharp.as_raw(), width, height, 1, width)
+            .map_err(|_| EngineError::Rejected("the image"))?;
+        api.set_source_resolution(300);
+        set(api, "tessedit_char_whitelist", "")?;
+        recognize(api, (0, 0, width, height), "7", false)
+    }
+
     /// [`Engine::read_line`], with the raw-line second reading of a doubtful Arabic line
     /// only when `second_reading` is set.
     fn read_line_with(
