@@ -299,6 +299,38 @@ impl Engine {
         self.read_line_with(model, rect, whitelist, true)
     }
 
+    /// The glyph reader's main run in `rect` with the line sharpened first by `mask` (see
+    /// [`Engine::read_line_sharpened`]).
+    pub fn read_digits_sharpened(
+        &self,
+        rect: crate::core::layout::PixelRect,
+        mask: crate::core::sharpen::UnsharpMask,
+    ) -> Recognized {
+        let (card_width, card_height) = (self.card.width() as i32, self.card.height() as i32);
+        let Some((left, top, width, height)) = clip(rect, card_width, card_height) else {
+            return Recognized::default();
+        };
+        // The mask reads a few pixels beyond the line, so its ends sharpen like its middle.
+        let margin = (mask.sigma * 3.0).ceil() as i32;
+        let Some((x, y, w, h)) = clip(
+            (
+                left - margin,
+                top - margin,
+                width + 2 * margin,
+                height + 2 * margin,
+            ),
+            card_width,
+            card_height,
+        ) else {
+            return Recognized::default();
+        };
+        let crop = image::imageops::crop_imm(&self.card, x as u32, y as u32, w as u32, h as u32)
+            .to_image();
+        let sharp = mask.apply(&crop);
+        self.digits
+            .read_main_run(&sharp, (left - x, top - y, width, height))
+    }
+
     /// One Tesseract line-mode reading of `rect` with `model`, its strokes sharpened first
     /// by `mask`: a blur that runs a small face's digits together loses glyphs that the
     /// sharpened line keeps apart. The model is handed the sharpened crop alone, and the
