@@ -1112,6 +1112,22 @@ fn date_fields_and_readings(
         }
         readings.push(opinion_of(context, model, name, rect)?);
     }
+    // A blur runs the date's digits together (see [`ID_SHARPENINGS`]): the same models
+    // read it sharpened.
+    let names = [
+        "date (tesseract, sharpened)",
+        "date (tesseract, cards, sharpened)",
+    ];
+    for (model, name) in TESSERACT_DIGIT_MODELS.into_iter().zip(names) {
+        if readings.iter().any(|r| full(&r.text)) {
+            break;
+        }
+        let opinion = context
+            .engine
+            .read_line_sharpened(model, rect, ID_SHARPENINGS[0])?;
+        context.boxes.push((name, rect, opinion.text.clone()));
+        readings.push(opinion);
+    }
     let chosen = readings.iter().find(|r| full(&r.text)).or_else(|| {
         readings
             .iter()
