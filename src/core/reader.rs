@@ -285,6 +285,27 @@ fn status_vocabularies_in(text: &str) -> usize {
     .count()
 }
 
+/// [`status_vocabularies_in`], counting also a word that holds a long term whole inside
+/// it: the status row read as one line runs its words together (أنثى مسلمة read as one
+/// word). A term of five letters or more is in no name.
+fn status_vocabularies_in_joined(text: &str) -> usize {
+    [
+        vocabulary::GENDERS,
+        vocabulary::RELIGIONS,
+        vocabulary::MARITAL_STATUSES,
+    ]
+    .iter()
+    .filter(|terms| {
+        text.split_whitespace().any(|word| {
+            vocabulary::match_term(word, terms).is_some()
+                || terms
+                    .iter()
+                    .any(|t| t.arabic.chars().count() >= 5 && word.contains(t.arabic))
+        })
+    })
+    .count()
+}
+
 /// How surely the side's printed label is on the card as the engine now holds it.
 fn label_score(engine: &mut Engine, ink: &InkMap, side: Side) -> Result<f32, CoreError> {
     let (label, keywords): (&LineSpec, &[&str]) = match side {
@@ -1965,7 +1986,7 @@ fn read_back(
     // status leaves the question open. Elsewhere the zone holds the background, or the
     // line finder reaches the expiry label below or the status row above: none is a name.
     let is_label = keyword_score(&husband.value, BACK_LABEL_WORDS) >= 0.5
-        || status_vocabularies_in(&husband.value) >= 2;
+        || status_vocabularies_in_joined(&husband.value) >= 2;
     let plausible = husband.value.split(' ').count() >= 2 && husband.confidence >= 0.5;
     let may_be_married = matches!(marriage_en.value.as_str(), "married" | "");
     let husband_name = if gender_en.value != "M" && may_be_married && plausible && !is_label {
@@ -1996,6 +2017,16 @@ fn read_back(
 mod tests {
     use super::*;
     use crate::core::reading::Point;
+
+    #[test]
+    fn a_status_row_read_with_its_words_run_together_is_no_husband_name() {
+        assert_eq!(status_vocabularies_in("أنقفىمسلمة أنسة"), 1);
+        assert_eq!(status_vocabularies_in_joined("أنقفىمسلمة أنسة"), 2);
+        // A name holds at most a word near one term (أنس, near آنسة), never two
+        // vocabularies.
+        assert!(status_vocabularies_in_joined("رشاد يسن أنس حسني") < 2);
+        assert_eq!(status_vocabularies_in_joined("عبدالعزيز مالك زهران"), 0);
+    }
 
     #[test]
     fn rotation_follows_the_top_edge() {
