@@ -449,6 +449,19 @@ fn opinion_of(
     Ok(recognized)
 }
 
+/// [`opinion_of`], the line sharpened first by `mask` (see [`ID_SHARPENINGS`]).
+fn sharpened_opinion_of(
+    context: &mut CardContext<'_>,
+    model: Model,
+    name: &'static str,
+    rect: PixelRect,
+    mask: crate::core::sharpen::UnsharpMask,
+) -> Result<Recognized, CoreError> {
+    let recognized = context.engine.read_line_sharpened(model, rect, mask)?;
+    context.boxes.push((name, rect, recognized.text.clone()));
+    Ok(recognized)
+}
+
 fn spec(specs: &'static [LineSpec], name: &str) -> &'static LineSpec {
     specs
         .iter()
@@ -842,8 +855,7 @@ fn id_field(
             if !unresolved(&readings) {
                 break;
             }
-            let opinion = context.engine.read_line_sharpened(model, rect, mask)?;
-            context.boxes.push((name, rect, opinion.text.clone()));
+            let opinion = sharpened_opinion_of(context, model, name, rect, mask)?;
             if opinion.confidence >= witness.tesseract_floor() {
                 readings.push(Reading::Weaker(opinion));
             }
@@ -1143,11 +1155,13 @@ fn date_fields_and_readings(
         if readings.iter().any(|r| full(&r.text)) {
             break;
         }
-        let opinion = context
-            .engine
-            .read_line_sharpened(model, rect, ID_SHARPENINGS[0])?;
-        context.boxes.push((name, rect, opinion.text.clone()));
-        readings.push(opinion);
+        readings.push(sharpened_opinion_of(
+            context,
+            model,
+            name,
+            rect,
+            ID_SHARPENINGS[0],
+        )?);
     }
     let chosen = readings.iter().find(|r| full(&r.text)).or_else(|| {
         readings

@@ -306,29 +306,12 @@ impl Engine {
         rect: crate::core::layout::PixelRect,
         mask: crate::core::sharpen::UnsharpMask,
     ) -> Recognized {
-        let (card_width, card_height) = (self.card.width() as i32, self.card.height() as i32);
-        let Some((left, top, width, height)) = clip(rect, card_width, card_height) else {
-            return Recognized::default();
-        };
         // The mask reads a few pixels beyond the line, so its ends sharpen like its middle.
         let margin = (mask.sigma * 3.0).ceil() as i32;
-        let Some((x, y, w, h)) = clip(
-            (
-                left - margin,
-                top - margin,
-                width + 2 * margin,
-                height + 2 * margin,
-            ),
-            card_width,
-            card_height,
-        ) else {
-            return Recognized::default();
-        };
-        let crop = image::imageops::crop_imm(&self.card, x as u32, y as u32, w as u32, h as u32)
-            .to_image();
-        let sharp = mask.apply(&crop);
-        self.digits
-            .read_main_run(&sharp, (left - x, top - y, width, height))
+        match self.sharpened_crop(rect, mask, margin) {
+            Some((sharp, line)) => self.digits.read_main_run(&sharp, line),
+            None => Recognized::default(),
+        }
     }
 
     /// One Tesseract line-mode reading of `rect` with `model`, its strokes sharpened first
@@ -341,11 +324,50 @@ impl Engine {
         rect: crate::core::layout::PixelRect,
         mask: crate::core::sharpen::UnsharpMask,
     ) -> Result<Recognized, EngineError> {
-        let Some((left, top, width, height)) =
-            clip(rect, self.card.width() as i32, self.card.height() as i32)
-        else {
+        let Some((sharp, line)) = self.sharpened_crop(rect, mask, 0) else {
             return Ok(Recognized::default());
         };
+        let Some((handle, _)) = self.tesseract_and_card(model) else {
+            return Ok(self.read_digits_sharpened(rect, mask));
+        };
+        handle.holds_card = false;
+        let api = &mut handle.api;
+        let (width, height) = (sharp.width() as i32, sharp.height() as i32);
+        api.raw
+            .set_image(sharp.as_raw(), width, height, 1, width)
+            .map_err(|_| EngineError::Rejected("the image"))?;
+        api.set_source_resolution(300);
+        set(api, "tessedit_char_whitelist", "")?;
+        recognize(api, line, "7", false)
+    }
+
+    /// `rect` of the card (clipped to it) and `margin` pixels around it, sharpened by
+    /// `mask`, with where `rect` lies in it; `None` when too little of `rect` is on the card.
+    fn sharpened_crop(
+        &self,
+        rect: crate::core::layout::PixelRect,
+        mask: crate::core::sharpen::UnsharpMask,
+        margin: i32,
+    ) -> Option<(GrayImage, crate::core::layout::PixelRect)> {
+        let (card_width, card_height) = (self.card.width() as i32, self.card.height() as i32);
+        let (left, top, width, height) = clip(rect, card_width, card_height)?;
+        let (x, y, w, h) = clip(
+            (
+                left - margin,
+                top - margin,
+                width + 2 * margin,
+                height + 2 * margin,
+            ),
+            card_width,
+            card_height,
+        )?;
+        let crop = image::imageops::crop_imm(&self.card, x as u32, y as u32, w as u32, h as u32)
+            .to_image();
+        Some((mask.apply(&crop), (left - x, top - y, width, height)))
+    }
+
+    /// The Tesseract handle of `model`, and the card it reads; `None` for the glyph reader.
+    fn tesseract_and_card(&mut self, model: Model) -> Option<(&mut Handle, &GrayImage)> {
         let handle = match model {
             Model::Arabic => &mut self.arabic,
             Model::Words => &mut self.words,
@@ -353,29 +375,9 @@ impl Engine {
             Model::ArabicScript => &mut self.arabic_script,
             Model::DigitsTesseract => &mut self.digits_tesseract,
             Model::DigitsCards => &mut self.digits_cards,
-            // The glyph reader thresholds each glyph itself: sharpening is Tesseract's.
-            Model::Digits => {
-                let clipped = (left, top, width, height);
-                return Ok(self.digits.read_main_run(&self.card, clipped));
-            }
+            Model::Digits => return None,
         };
-        let crop = image::imageops::crop_imm(
-            &self.card,
-            left as u32,
-            top as u32,
-            width as u32,
-            height as u32,
-        )
-        .to_image();
-        let sharp = mask.apply(&crop);
-        handle.holds_card = false;
-        let api = &mut handle.api;
-        api.raw
-            .set_image(sharp.as_raw(), width, height, 1, width)
-            .map_err(|_| EngineError::Rejected("the image"))?;
-        api.set_source_resolution(300);
-        set(api, "tessedit_char_whitelist", "")?;
-        recognize(api, (0, 0, width, height), "7", false)
+        Some((handle, &self.card))
     }
 
     /// [`Engine::read_line`], with the raw-line second reading of a doubtful Arabic line
@@ -392,18 +394,12 @@ impl Engine {
         let Some(rect) = clip(rect, self.card.width() as i32, self.card.height() as i32) else {
             return Ok(Recognized::default());
         };
-        let handle = match model {
-            Model::Arabic => &mut self.arabic,
-            Model::Words => &mut self.words,
-            Model::Latin => &mut self.latin,
-            Model::ArabicScript => &mut self.arabic_script,
+        let Some((handle, card)) = self.tesseract_and_card(model) else {
             // The longest run between wide gaps: an ID or a date holds no space, and the
             // glyphs a search zone catches from a neighbour stand apart.
-            Model::Digits => return Ok(self.digits.read_main_run(&self.card, rect)),
-            Model::DigitsTesseract => &mut self.digits_tesseract,
-            Model::DigitsCards => &mut self.digits_cards,
+            return Ok(self.digits.read_main_run(&self.card, rect));
         };
-        let api = handle.with_card(&self.card)?;
+        let api = handle.with_card(card)?;
         set(api, "tessedit_char_whitelist", whitelist.unwrap_or(""))?;
         let with_choices = model == Model::Words;
         // 7 = treat the rectangle as one text line.
