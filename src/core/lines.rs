@@ -437,6 +437,38 @@ impl InkMap {
         (new_left, top, new_right - new_left, height)
     }
 
+    /// How far `rect` can grow to the left, up to `max` pixels, before it takes in the
+    /// next word: ink standing off from the rectangle's own by a word gap (a fifth of its
+    /// height, as [`InkMap::words_split_by`] splits words) or more. A margin given a word
+    /// for a reader stops halfway across that gap, short of the next word's last stroke,
+    /// which a digit reader takes for a ١; ink closer than a word gap is the word's own (a
+    /// digit its box cut off) and does not stop it.
+    pub fn room_left_of(&self, rect: PixelRect, max: i32) -> i32 {
+        let (left, top, width, height) = rect;
+        let y0 = top.max(0) as u32;
+        let y1 = ((top + height).max(0) as u32).min(self.height);
+        let inked =
+            |x: i32| x >= 0 && (x as u32) < self.width && self.column_has_ink(x as u32, y0, y1);
+        // The word's own ink starts here, or the box is cut inside it.
+        let Some(own) = (left..left + width).find(|&x| inked(x)) else {
+            return max;
+        };
+        if own == left {
+            return max;
+        }
+        let word_gap = (height / 5).max(3);
+        // Ink beyond the margin's reach still stops it halfway: a reader's own threshold
+        // finds a faint edge of a stroke the ink map does not.
+        let Some(next) = (1..=3 * max).map(|step| left - step).find(|&x| inked(x)) else {
+            return max;
+        };
+        let gap = own - next - 1;
+        if gap < word_gap {
+            return max;
+        }
+        (left - (next + 1 + gap / 2)).clamp(0, max)
+    }
+
     /// Whether the ink in `word` belongs to a vertical rule, such as the card's edge in a
     /// photo: ink in its columns runs on above and below the line, where a glyph's stops.
     pub fn is_vertical_rule(&self, word: PixelRect) -> bool {
@@ -460,6 +492,32 @@ impl InkMap {
 mod tests {
     use super::*;
     use image::Luma;
+
+    #[test]
+    fn room_on_the_left_stops_short_of_the_next_word() {
+        // A word at columns 44..60, the next word's last stroke at 30..32 and a digit of
+        // the word 3 columns off its rest at 37..41; rows 10..30, a line 24 high.
+        let card = |digit: bool| {
+            GrayImage::from_fn(100, 40, move |x, y| {
+                let inked = (10..30).contains(&y)
+                    && ((44..60).contains(&x)
+                        || (30..32).contains(&x)
+                        || (digit && (37..41).contains(&x)));
+                Luma([if inked { 20 } else { 235 }])
+            })
+        };
+        let ink = InkMap::new(&card(false));
+        // The gap 32..44 is a word gap: from a box 2 columns left of the word's ink the
+        // margin stops halfway across it (at 38).
+        assert_eq!(ink.room_left_of((42, 8, 18, 24), 20), 4);
+        assert_eq!(ink.room_left_of((42, 8, 18, 24), 3), 3);
+        // A box already past halfway does not grow; one cut inside the word grows freely.
+        assert_eq!(ink.room_left_of((36, 8, 24, 24), 20), 0);
+        assert_eq!(ink.room_left_of((50, 8, 10, 24), 20), 20);
+        // A digit a digit gap off the rest is the word's own: the box grows to take it.
+        let ink = InkMap::new(&card(true));
+        assert_eq!(ink.room_left_of((42, 8, 18, 24), 20), 20);
+    }
 
     #[test]
     fn finds_a_line_shifted_from_its_zone() {

@@ -1255,7 +1255,9 @@ fn address_field(context: &mut CardContext<'_>) -> Result<Field, CoreError> {
         .filter(|(_, confidence)| *confidence >= AGREED_NUMBER_CONFIDENCE)
         .map(|(number, _)| number.as_str());
     for word in candidates {
-        let Some((digits, number)) = read_house_number(context.engine, word, confirming)? else {
+        let Some((digits, number)) =
+            read_house_number(context.engine, &context.ink, word, confirming)?
+        else {
             continue;
         };
         let (left, top, _, height) = line;
@@ -1487,6 +1489,7 @@ const ADDRESS_NAME_DOUBT: parse::NameDoubt = parse::NameDoubt {
 /// falls below both.
 fn read_house_number(
     engine: &mut Engine,
+    ink: &InkMap,
     word: PixelRect,
     words_model_number: Option<&str>,
 ) -> Result<Option<(String, Recognized)>, CoreError> {
@@ -1498,10 +1501,16 @@ fn read_house_number(
     }
     // Tesseract's line mode finds nothing in a word boxed to its ink (a two-digit number
     // 44 pixels wide): it is given a margin of a sixth of the line's height each side,
-    // short of the next word's last stroke (a third took it in, read as a ١). The glyph
-    // reader crops its own margin.
+    // short of the next word's last stroke (a third took it in, read as a ١): on the left,
+    // where the next word stands, no further than halfway to its ink.
     let margin = word.3 / 6;
-    let roomy = (word.0 - margin, word.1, word.2 + 2 * margin, word.3);
+    let left_margin = ink.room_left_of(word, margin);
+    let roomy = (
+        word.0 - left_margin,
+        word.1,
+        word.2 + left_margin + margin,
+        word.3,
+    );
     let tesseract = engine.read_line(Model::DigitsTesseract, roomy, None)?;
     // The two readers read the same number: each is evidence for the other, as far down as
     // a floor that keeps letters out (a word of letters read as digits reads differently).
@@ -1545,7 +1554,9 @@ const AGREED_NUMBER_CONFIDENCE: f32 = 0.3;
 /// Where an address line's house number may stand, surest first. Tesseract finds the
 /// line's words but may drop a number it cannot read, or box it short of its last digit:
 /// so first any ink right of Tesseract's first (rightmost) word, then that word a little
-/// wider, then that word widened to the ink it touches. The card's edge, caught when a
+/// wider (on the left only halfway to the next word's ink: a tight face sets ش a few
+/// pixels off the number, and its last stroke read as a leading ١), then that word
+/// widened to the ink it touches. The card's edge, caught when a
 /// photo's card was located loosely, is no word.
 fn house_number_candidates(
     ink: &InkMap,
@@ -1597,7 +1608,13 @@ fn house_number_candidates(
         .chain(std::iter::once((first_left, line.1, first_width, line.3)))
         .collect();
     let pad = line.3 / 6;
-    let widened_first = (first_left - pad, line.1, first_width + 2 * pad, line.3);
+    let left_pad = ink.room_left_of((first_left, line.1, first_width, line.3), pad);
+    let widened_first = (
+        first_left - left_pad,
+        line.1,
+        first_width + left_pad + pad,
+        line.3,
+    );
     [
         span(&right_of_first, line),
         Some(widened_first),
