@@ -1556,8 +1556,8 @@ const AGREED_NUMBER_CONFIDENCE: f32 = 0.3;
 /// so first any ink right of Tesseract's first (rightmost) word, then that word a little
 /// wider (on the left only halfway to the next word's ink: a tight face sets ش a few
 /// pixels off the number, and its last stroke read as a leading ١), then that word
-/// widened to the ink it touches. The card's edge, caught when a
-/// photo's card was located loosely, is no word.
+/// widened to the ink it touches. The card's edge, caught when a photo's card was located
+/// loosely, is no word.
 fn house_number_candidates(
     ink: &InkMap,
     line: PixelRect,
