@@ -1503,14 +1503,7 @@ fn read_house_number(
     // 44 pixels wide): it is given a margin of a sixth of the line's height each side,
     // short of the next word's last stroke (a third took it in, read as a ١): on the left,
     // where the next word stands, no further than halfway to its ink.
-    let margin = word.3 / 6;
-    let left_margin = ink.room_left_of(word, margin);
-    let roomy = (
-        word.0 - left_margin,
-        word.1,
-        word.2 + left_margin + margin,
-        word.3,
-    );
+    let roomy = widened_short_of_next_word(ink, word, word.3 / 6);
     let tesseract = engine.read_line(Model::DigitsTesseract, roomy, None)?;
     // The two readers read the same number: each is evidence for the other, as far down as
     // a floor that keeps letters out (a word of letters read as digits reads differently).
@@ -1607,14 +1600,8 @@ fn house_number_candidates(
         .filter(|&(left, _, width, _)| left < first_right && left + width > first_left)
         .chain(std::iter::once((first_left, line.1, first_width, line.3)))
         .collect();
-    let pad = line.3 / 6;
-    let left_pad = ink.room_left_of((first_left, line.1, first_width, line.3), pad);
-    let widened_first = (
-        first_left - left_pad,
-        line.1,
-        first_width + left_pad + pad,
-        line.3,
-    );
+    let widened_first =
+        widened_short_of_next_word(ink, (first_left, line.1, first_width, line.3), line.3 / 6);
     [
         span(&right_of_first, line),
         Some(widened_first),
@@ -1624,6 +1611,14 @@ fn house_number_candidates(
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// `word` widened by `pad` each side, on the left (where an Arabic line's next word
+/// stands) no further than halfway to that word's ink (see [`InkMap::room_left_of`]).
+fn widened_short_of_next_word(ink: &InkMap, word: PixelRect, pad: i32) -> PixelRect {
+    let (left, top, width, height) = word;
+    let left_pad = ink.room_left_of(word, pad);
+    (left - left_pad, top, width + left_pad + pad, height)
 }
 
 /// The line's rightmost word of ink, split at word gaps, past a narrow mark standing off
