@@ -453,7 +453,9 @@ impl InkMap {
         let Some(own) = (left..left + width).find(|&x| inked(x)) else {
             return max;
         };
-        if own == left {
+        // Ink running on past the box's first column means the box is cut inside the
+        // word; ink that starts right at it is a box drawn tight to the word.
+        if own == left && inked(left - 1) {
             return max;
         }
         let word_gap = (height / 5).max(3);
@@ -514,6 +516,8 @@ mod tests {
         // A box already past halfway does not grow; one cut inside the word grows freely.
         assert_eq!(ink.room_left_of((36, 8, 24, 24), 20), 0);
         assert_eq!(ink.room_left_of((50, 8, 10, 24), 20), 20);
+        // A box drawn tight to the word's first column still stops short of the next word.
+        assert_eq!(ink.room_left_of((44, 8, 16, 24), 20), 6);
         // A digit a digit gap off the rest is the word's own: the box grows to take it.
         let ink = InkMap::new(&card(true));
         assert_eq!(ink.room_left_of((42, 8, 18, 24), 20), 20);
