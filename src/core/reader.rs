@@ -877,6 +877,19 @@ fn id_field(
         } else {
             id
         };
+        if let Some(rival) = rival_of_glyph_reading(context, rect, &id, witness) {
+            // Tesseract misreads a face otherwise than the glyph reader: one of its models
+            // nearer the rival says the pair may be misread alike, and no number is
+            // returned rather than a valid-looking wrong one. (Dev, 500 new cards: 8
+            // rivals; both models sided with the 7 right readings, one with the rival of
+            // the wrong one.)
+            for (model, name) in TESSERACT_DIGIT_MODELS.into_iter().zip(names) {
+                let opinion = opinion_of(context, model, name, rect)?;
+                if crosscheck::leans_to(&opinion.text, &rival, &id) {
+                    return Ok((Field::default(), None));
+                }
+            }
+        }
         let facts = national_id::analyze(&id);
         return Ok((Field::new(id, confidence), facts));
     }
@@ -895,16 +908,7 @@ fn id_field(
     // One doubtful glyph of the zone's number swapped for its runner-up, when the check
     // digit and the card's witness confirm exactly one such swap.
     if witness.was_read() {
-        let read_digits: Vec<crosscheck::ReadDigit> = context
-            .engine
-            .read_digit_glyphs(rect)
-            .iter()
-            .map(|g| crosscheck::ReadDigit {
-                digit: digits::ascii_digit(g.char),
-                confidence: g.confidence,
-                runner_up: Some(digits::ascii_digit(g.second.0)).filter(char::is_ascii_digit),
-            })
-            .collect();
+        let read_digits = read_id_digits(context, rect);
         if let Some(id) =
             crosscheck::repair_id_with_runner_up(&read_digits, witness.strength(), |id| {
                 witness.agrees(id)
@@ -948,6 +952,36 @@ fn id_field(
     }
     let facts = national_id::analyze(&id);
     Ok((Field::new(id, read.confidence * 0.3), facts))
+}
+
+/// The glyph reader's digits of the ID line's main run, each with its runner-up.
+fn read_id_digits(context: &CardContext<'_>, rect: PixelRect) -> Vec<crosscheck::ReadDigit> {
+    context
+        .engine
+        .read_digit_glyphs(rect)
+        .iter()
+        .map(|g| crosscheck::ReadDigit {
+            digit: digits::ascii_digit(g.char),
+            confidence: g.confidence,
+            runner_up: Some(digits::ascii_digit(g.second.0)).filter(char::is_ascii_digit),
+        })
+        .collect()
+}
+
+/// The other number an accepted `id` could be, when it is the glyph reader's own main
+/// run and two of its doubtful glyphs swapped for their runners-up give one the check
+/// digit and `witness` accept as well (see [`crosscheck::rival_by_runner_up_pair`]).
+fn rival_of_glyph_reading(
+    context: &CardContext<'_>,
+    rect: PixelRect,
+    id: &str,
+    witness: &IdWitness,
+) -> Option<String> {
+    let read_digits = read_id_digits(context, rect);
+    let read: String = read_digits.iter().map(|d| d.digit).collect();
+    (read == id)
+        .then(|| crosscheck::rival_by_runner_up_pair(&read_digits, |other| witness.agrees(other)))
+        .flatten()
 }
 
 /// A reading's digits (ASCII) as runs to try whole: all of them joined, then the last

@@ -110,6 +110,40 @@ pub fn repair_id_with_runner_up(
     repairs.next().is_none().then_some(repaired)
 }
 
+/// Another number a checksum-valid reading `digits` could as well be: two doubtful
+/// glyphs (read below [`RUNNER_UP_DOUBT`]) both swapped for their runners-up, giving a
+/// well-formed number the card's witness (`agrees`) confirms too. The check digit cannot
+/// tell such a pair: where two places' weights sum to 11 (the third and fourth digits,
+/// the ninth and tenth), the same misreading at both leaves the sum unchanged modulo 11,
+/// and a face that draws two digits alike misreads them alike (dev: a face's ٤٤ read ٢٢
+/// in the governorate and the sequence, at 0.60 and 0.66). `None` when the reading is
+/// the only such number.
+pub fn rival_by_runner_up_pair(
+    digits: &[ReadDigit],
+    agrees: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let read: Vec<char> = digits.iter().map(|d| d.digit).collect();
+    if read.len() != 14 || !read.iter().all(char::is_ascii_digit) {
+        return None;
+    }
+    let doubtful: Vec<(usize, char)> = digits
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.confidence < RUNNER_UP_DOUBT)
+        .filter_map(|(i, d)| d.runner_up.map(|r| (i, r)))
+        .collect();
+    doubtful.iter().enumerate().find_map(|(n, &(i, first))| {
+        doubtful[n + 1..].iter().find_map(|&(j, second)| {
+            let mut candidate = read.clone();
+            candidate[i] = first;
+            candidate[j] = second;
+            let candidate: String = candidate.into_iter().collect();
+            (super::national_id::is_well_formed(&candidate) && agrees(&candidate))
+                .then_some(candidate)
+        })
+    })
+}
+
 /// A national ID two readers agree on but for one or two places, where each of those
 /// places takes one reader's digit or the other's. `readings` are whole readings of the
 /// line (any text): each one's last 14 digits, when it has at least 14, is its number
@@ -260,6 +294,14 @@ pub fn expiry_from(issue: &str, day: &str) -> Option<String> {
         .then(|| format!("{month_of_expiry}/{day}"))
 }
 
+/// Whether another reader's reading of the national ID line (`read`, any digits) stands
+/// nearer `rival` than `id`, in edits: its vote for the other of two numbers the check
+/// digit cannot tell apart (see [`rival_by_runner_up_pair`]).
+pub fn leans_to(read: &str, rival: &str, id: &str) -> bool {
+    let digits = super::digits::ascii_digits(read);
+    strsim::levenshtein(&digits, rival) < strsim::levenshtein(&digits, id)
+}
+
 /// Whether another reader's reading of the national ID line (`read`, any digits) is a
 /// whole number of its own that differs from `id` in more than [`MAX_OTHER_READER_EDITS`]
 /// digits. A reading too short or too long to be one number (a blurred line read in
@@ -393,6 +435,39 @@ mod tests {
             repair_id_with_runner_up(&read_as(&id), Witness::Strong, |_| true),
             None
         );
+    }
+
+    #[test]
+    fn a_pair_misread_alike_where_the_weights_sum_to_eleven_has_a_rival() {
+        // Governorate 04 and sequence 4185: the ninth and tenth digits weigh 6 and 5, so
+        // ٤٤ read as ٢٢ leaves the check digit holding.
+        let printed = valid("3011229044185");
+        let misread = format!("{}22{}", &printed[..8], &printed[10..]);
+        assert!(
+            national_id::checksum_valid(&misread),
+            "the pair hides from the check"
+        );
+        let mut digits = read_as(&misread);
+        for place in [8, 9] {
+            digits[place] = ReadDigit {
+                digit: '2',
+                confidence: 0.6,
+                runner_up: Some('4'),
+            };
+        }
+        assert_eq!(
+            rival_by_runner_up_pair(&digits, |_| true).as_deref(),
+            Some(printed.as_str())
+        );
+        assert_eq!(rival_by_runner_up_pair(&digits, |_| false), None, "witness");
+        // One sure glyph of the two: no rival.
+        digits[9].confidence = 0.95;
+        assert_eq!(rival_by_runner_up_pair(&digits, |_| true), None);
+        // A reader that read the pair as printed leans to the rival; one that read the
+        // same pair misread does not.
+        let printed_arabic = crate::core::fields::digits::to_arabic_indic(&printed);
+        assert!(leans_to(&printed_arabic, &printed, &misread));
+        assert!(!leans_to(&misread, &printed, &misread));
     }
 
     #[test]
