@@ -383,30 +383,9 @@ impl InkMap {
     /// `line` itself when no print is found.
     pub fn print_span(&self, line: PixelRect) -> PixelRect {
         let (left, top, width, height) = line;
-        let x0 = left.max(0) as u32;
-        let x1 = ((left + width).max(0) as u32).min(self.width);
-        let y0 = (top + height / 4).max(0) as u32;
-        let y1 = ((top + 3 * height / 4).max(0) as u32).min(self.height);
-        if x1 <= x0 + 4 || y1 <= y0 + 2 {
+        let Some((x0, strength)) = self.print_strength(line) else {
             return line;
-        }
-        let at = |x: u32, y: u32| self.depth[(y * self.width + x) as usize];
-        let mut depths: Vec<u8> = (y0..y1)
-            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
-            .map(|(x, y)| at(x, y))
-            .filter(|&d| d > 0)
-            .collect();
-        if depths.len() < 8 {
-            return line;
-        }
-        let rank = depths.len() * 9 / 10;
-        let (_, deep, _) = depths.select_nth_unstable(rank);
-        let floor = (f32::from(*deep) * PRINT_DEPTH) as u8;
-        // Print columns: two or more print pixels in the middle rows.
-        let strength: Vec<u32> = (x0..x1)
-            .map(|x| (y0..y1).filter(|&y| at(x, y) > floor).count() as u32)
-            .map(|n| if n >= 2 { n } else { 0 })
-            .collect();
+        };
         let max_gap = height.max(4) as usize;
         let mut runs: Vec<(usize, usize, u32)> = Vec::new();
         for (i, &n) in strength.iter().enumerate() {
@@ -435,6 +414,51 @@ impl InkMap {
         let new_left = (x0 as i32 + start as i32 - margin).max(left);
         let new_right = (x0 as i32 + end as i32 + 1 + margin).min(left + width);
         (new_left, top, new_right - new_left, height)
+    }
+
+    /// Whether the columns of `piece` hold print by `line`'s measure (see
+    /// [`InkMap::print_span`]), not only the background pattern's lighter ink.
+    pub fn holds_print(&self, line: PixelRect, piece: PixelRect) -> bool {
+        let Some((x0, strength)) = self.print_strength(line) else {
+            return true;
+        };
+        let from = (piece.0 - x0 as i32).max(0) as usize;
+        let to = ((piece.0 + piece.2 - x0 as i32).max(0) as usize).min(strength.len());
+        strength
+            .get(from..to)
+            .is_some_and(|columns| columns.iter().any(|&n| n > 0))
+    }
+
+    /// The first column of `line` and, for each of its columns, how many pixels of its
+    /// middle half of rows are print: ink at least [`PRINT_DEPTH`] of the line's deepest
+    /// (its 90th percentile); 0 for a column with fewer than two. `None` when the line
+    /// holds too little ink to tell.
+    fn print_strength(&self, line: PixelRect) -> Option<(u32, Vec<u32>)> {
+        let (left, top, width, height) = line;
+        let x0 = left.max(0) as u32;
+        let x1 = ((left + width).max(0) as u32).min(self.width);
+        let y0 = (top + height / 4).max(0) as u32;
+        let y1 = ((top + 3 * height / 4).max(0) as u32).min(self.height);
+        if x1 <= x0 + 4 || y1 <= y0 + 2 {
+            return None;
+        }
+        let at = |x: u32, y: u32| self.depth[(y * self.width + x) as usize];
+        let mut depths: Vec<u8> = (y0..y1)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .map(|(x, y)| at(x, y))
+            .filter(|&d| d > 0)
+            .collect();
+        if depths.len() < 8 {
+            return None;
+        }
+        let rank = depths.len() * 9 / 10;
+        let (_, deep, _) = depths.select_nth_unstable(rank);
+        let floor = (f32::from(*deep) * PRINT_DEPTH) as u8;
+        let strength = (x0..x1)
+            .map(|x| (y0..y1).filter(|&y| at(x, y) > floor).count() as u32)
+            .map(|n| if n >= 2 { n } else { 0 })
+            .collect();
+        Some((x0, strength))
     }
 
     /// How far `rect` can grow to the left, up to `max` pixels, before it takes in the
@@ -638,6 +662,25 @@ mod tests {
             (670..=700).contains(&left),
             "left {left}: the faded word is cut off"
         );
+    }
+
+    #[test]
+    fn a_pattern_line_holds_no_print_where_a_digit_does() {
+        // Print (gray 20) at columns 100..140, a pale pattern stroke (gray 200) at
+        // 160..164, on paper at 235; rows 40..70 of a line at 30..80.
+        let card = GrayImage::from_fn(300, 120, |x, y| {
+            let value = match x {
+                _ if !(40..70).contains(&y) => 235,
+                100..140 => 20,
+                160..164 => 200,
+                _ => 235,
+            };
+            Luma([value])
+        });
+        let ink = InkMap::new(&card);
+        let line = (90, 30, 90, 50);
+        assert!(ink.holds_print(line, (96, 30, 48, 50)));
+        assert!(!ink.holds_print(line, (154, 30, 16, 50)));
     }
 
     #[test]

@@ -1617,11 +1617,16 @@ fn house_number_candidates(
         .filter(|&piece| !ink.is_vertical_rule(piece))
         .collect();
     // Ink right of the first word belongs to the line only while it follows on at a word
-    // gap; the card's edge or its shadow stands further off.
+    // gap; the card's edge or its shadow stands further off. A line of the background
+    // pattern crossing there is ink but no print (it read as a ٤ or a ١).
     let max_gap = line.3 / 2;
     let mut right_of_first: Vec<PixelRect> = Vec::new();
     let mut reached = first_right;
-    for &piece in pieces.iter().filter(|&&(left, ..)| left >= first_right - 1) {
+    for &piece in pieces
+        .iter()
+        .filter(|&&(left, ..)| left >= first_right - 1)
+        .filter(|&&piece| ink.holds_print(line, piece))
+    {
         if piece.0 - reached > max_gap {
             break;
         }
