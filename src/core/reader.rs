@@ -1641,7 +1641,22 @@ fn house_number_candidates(
         .collect();
     let widened_first =
         widened_short_of_next_word(ink, (first_left, line.1, first_width, line.3), line.3 / 6);
+    // Print that follows a first word Tesseract read as digits closer than a word gap
+    // (a fifth of the line's height; pieces carry a pad of an eighth) is that number's
+    // last digit, cut off by its box (٤٣ read ٤, the ٣'s last stroke then read as a ١):
+    // the two are read together.
+    let follows_on = right_of_first
+        .first()
+        .is_some_and(|piece| piece.0 + line.3 / 8 - first_right < line.3 / 5);
+    let number_and_rest = (follows_on && first.text.chars().any(|c| c.is_numeric()))
+        .then(|| {
+            let mut pieces = right_of_first.clone();
+            pieces.push(first.rect);
+            span(&pieces, line)
+        })
+        .flatten();
     [
+        number_and_rest,
         span(&right_of_first, line),
         Some(widened_first),
         span(&touching_first, line),
@@ -2091,6 +2106,39 @@ mod tests {
         // vocabularies.
         assert!(status_vocabularies_in_joined("رشاد يسن أنس حسني") < 2);
         assert_eq!(status_vocabularies_in_joined("عبدالعزيز مالك زهران"), 0);
+    }
+
+    #[test]
+    fn a_digit_cut_off_a_numeric_first_word_is_read_with_it() {
+        // A line at rows 20..72 (52 high): a street word at 100..180 and a number's two
+        // digits at 200..220 and 229..240, its box cut at 222.
+        let card = GrayImage::from_fn(300, 100, |x, y| {
+            let inked = (30..60).contains(&y)
+                && ((100..180).contains(&x) || (200..220).contains(&x) || (229..240).contains(&x));
+            image::Luma([if inked { 20 } else { 235 }])
+        });
+        let ink = InkMap::new(&card);
+        let line = (90, 20, 160, 52);
+        let word = |text: &str, rect: PixelRect| crate::core::ocr::Word {
+            text: text.to_owned(),
+            rect,
+            confidence: 0.9,
+            choices: Vec::new(),
+        };
+        let words = [
+            word("4", (200, 30, 22, 30)),
+            word("شارع", (100, 30, 80, 30)),
+        ];
+        let candidates = house_number_candidates(&ink, line, &words);
+        let (left, _, width, _) = candidates[0];
+        assert!(left <= 200 && left + width >= 240, "{:?}", candidates[0]);
+        // A first word of letters is never joined to what follows it.
+        let words = [
+            word("ش", (200, 30, 22, 30)),
+            word("شارع", (100, 30, 80, 30)),
+        ];
+        let (left, ..) = house_number_candidates(&ink, line, &words)[0];
+        assert!(left > 220, "{left}");
     }
 
     #[test]
