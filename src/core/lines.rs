@@ -221,6 +221,17 @@ impl InkMap {
     }
 }
 
+/// The gap between two words of a line `height` pixels tall (its rectangle about twice the
+/// text's height): where [`InkMap::words_split_by`] with a divisor of 5 splits them.
+pub fn word_gap(height: i32) -> i32 {
+    (height / 5).max(3)
+}
+
+/// The margin [`InkMap::words_split_by`] gives each word of a line `height` pixels tall.
+pub fn word_pad(height: i32) -> i32 {
+    (height / 8).max(2)
+}
+
 /// The tallest band of rows one printed line gives, as a fraction of the card's height:
 /// the card's largest text (the national ID) with its ascenders and descenders.
 const MAX_LINE_HEIGHT: f32 = 0.09;
@@ -344,7 +355,7 @@ impl InkMap {
             ((top + height).max(0) as u32).min(self.height),
         );
         let min_gap = (height / divisor.max(1)).max(3) as u32;
-        let pad = (height / 8).max(2);
+        let pad = word_pad(height);
         let mut runs: Vec<(u32, u32)> = Vec::new();
         for x in x0..x1 {
             if !self.column_has_ink(x, y0, y1) {
@@ -482,7 +493,7 @@ impl InkMap {
         if own == left && inked(left - 1) {
             return max;
         }
-        let word_gap = (height / 5).max(3);
+        let word_gap = word_gap(height);
         // Ink beyond the margin's reach still stops it halfway: a reader's own threshold
         // finds a faint edge of a stroke the ink map does not.
         let Some(next) = (1..=3 * max).map(|step| left - step).find(|&x| inked(x)) else {

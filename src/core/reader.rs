@@ -16,7 +16,7 @@ use super::{
     },
     glyphs::LineEnd,
     layout::{self, LineSpec, PixelRect, Zone},
-    lines::InkMap,
+    lines::{self, InkMap},
     locate::{self, Quad},
     ocr::{Engine, EngineError, Model, Recognized},
     orient,
@@ -1685,12 +1685,11 @@ fn house_number_candidates(
     let widened_first =
         widened_short_of_next_word(ink, (first_left, line.1, first_width, line.3), line.3 / 6);
     // Print that follows a first word Tesseract read as digits closer than a word gap
-    // (a fifth of the line's height; pieces carry a pad of an eighth) is that number's
-    // last digit, cut off by its box (٤٣ read ٤, the ٣'s last stroke then read as a ١):
-    // the two are read together.
-    let follows_on = right_of_first
-        .first()
-        .is_some_and(|piece| piece.0 + line.3 / 8 - first_right < line.3 / 5);
+    // (past the pad each piece carries) is that number's last digit, cut off by its box
+    // (٤٣ read ٤, the ٣'s last stroke then read as a ١): the two are read together.
+    let follows_on = right_of_first.first().is_some_and(|piece| {
+        piece.0 + lines::word_pad(line.3) - first_right < lines::word_gap(line.3)
+    });
     let number_and_rest = (follows_on && first.text.chars().any(|c| c.is_numeric()))
         .then(|| {
             let mut pieces = right_of_first.clone();
