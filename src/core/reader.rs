@@ -534,6 +534,10 @@ fn name_field(
 /// what a misreading spells, so only their listed words count.
 const OTHER_OPINIONS: [Model; 3] = [Model::Words, Model::Arabic, Model::ArabicScript];
 
+/// The scale of the word model's last reading of a doubtful word (see
+/// [`words_from_other_models`]).
+const OTHER_SAMPLING: f32 = 0.5;
+
 /// A line's words (`words`, after the lists' corrections) with each `doubtful` word
 /// replaced by the other models' reading of its place (see [`OTHER_OPINIONS`]) when
 /// `takes` it. Each doubtful word whose box the word model gave (`read_rects`) is read
@@ -561,6 +565,22 @@ fn words_from_other_models(
             if !other.contains(' ') && takes(word, &other) {
                 *word = other;
             }
+        }
+    }
+    // Last, the word model on the word's place at another sampling (see
+    // `Engine::read_line_scaled`).
+    for (word, rect) in ours.iter_mut().zip(read_rects) {
+        let Some(rect) = rect.filter(|_| doubtful(word)) else {
+            continue;
+        };
+        let other = context.engine.read_line_scaled(
+            Model::Words,
+            word_place(rect, line),
+            OTHER_SAMPLING,
+        )?;
+        let other = parse::name_text(&other.text);
+        if !other.contains(' ') && takes(word, &other) {
+            *word = other;
         }
     }
     Ok(ours.join(" "))

@@ -341,6 +341,52 @@ impl Engine {
         recognize(api, line, "7", false)
     }
 
+    /// One Tesseract line-mode reading of `rect` with `model`, the crop resized by `scale`
+    /// first. Tesseract's models read a word differently at another sampling of the same
+    /// print: on dev scans the word model dropped the first letter of some short names
+    /// (صفية read فية) at the card's scale and read them whole at half of it. The model is
+    /// handed the resized crop alone, and the card again at its next reading.
+    pub fn read_line_scaled(
+        &mut self,
+        model: Model,
+        rect: crate::core::layout::PixelRect,
+        scale: f32,
+    ) -> Result<Recognized, EngineError> {
+        let (card_width, card_height) = (self.card.width() as i32, self.card.height() as i32);
+        let Some((left, top, width, height)) = clip(rect, card_width, card_height) else {
+            return Ok(Recognized::default());
+        };
+        let crop = image::imageops::crop_imm(
+            &self.card,
+            left as u32,
+            top as u32,
+            width as u32,
+            height as u32,
+        )
+        .to_image();
+        let scaled_width = ((width as f32 * scale).round() as u32).max(4);
+        let scaled_height = ((height as f32 * scale).round() as u32).max(4);
+        let scaled = crate::core::resample::triangle_resize(&crop, scaled_width, scaled_height);
+        let Some((handle, _)) = self.tesseract_and_card(model) else {
+            return Ok(self.digits.read_main_run(&self.card, rect));
+        };
+        handle.holds_card = false;
+        let api = &mut handle.api;
+        api.raw
+            .set_image(
+                scaled.as_raw(),
+                scaled_width as i32,
+                scaled_height as i32,
+                1,
+                scaled_width as i32,
+            )
+            .map_err(|_| EngineError::Rejected("the image"))?;
+        api.set_source_resolution(300);
+        set(api, "tessedit_char_whitelist", "")?;
+        let whole = (0, 0, scaled_width as i32, scaled_height as i32);
+        recognize(api, whole, "7", false)
+    }
+
     /// `rect` of the card (clipped to it) and `margin` pixels around it, sharpened by
     /// `mask`, with where `rect` lies in it; `None` when too little of `rect` is on the card.
     fn sharpened_crop(
