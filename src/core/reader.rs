@@ -534,10 +534,17 @@ fn name_field(
 /// what a misreading spells, so only their listed words count.
 const OTHER_OPINIONS: [Model; 3] = [Model::Words, Model::Arabic, Model::ArabicScript];
 
-/// The scales of the word model's last readings of a doubtful word, in turn (see
-/// [`words_from_other_models`]). Dev, 1,600 cards: half scale made 7 names and addresses
-/// right, 0.7 one more, 1.5 three more; none made one wrong.
-const OTHER_SAMPLINGS: [f32; 3] = [0.5, 0.7, 1.5];
+/// The last readings of a doubtful word, in turn: the word model, then stock `ara`, each on
+/// the word's place resized (see [`words_from_other_models`]). Dev, 1,600 cards: the word
+/// model at half scale made 7 names and addresses right, at 0.7 one more, at 1.5 three
+/// more, stock `ara` at 0.5 and 1.5 three more; none made one wrong.
+const OTHER_SAMPLINGS: [(Model, f32); 5] = [
+    (Model::Words, 0.5),
+    (Model::Words, 0.7),
+    (Model::Words, 1.5),
+    (Model::Arabic, 0.5),
+    (Model::Arabic, 1.5),
+];
 
 /// A line's words (`words`, after the lists' corrections) with each `doubtful` word
 /// replaced by the other models' reading of its place (see [`OTHER_OPINIONS`]) when
@@ -568,17 +575,16 @@ fn words_from_other_models(
             }
         }
     }
-    // Last, the word model on the word's place at other samplings (see
+    // Last, the word model and stock `ara` on the word's place at other samplings (see
     // `Engine::read_line_scaled`), each asked only about the words still doubtful.
-    for scale in OTHER_SAMPLINGS {
+    for (model, scale) in OTHER_SAMPLINGS {
         for (word, rect) in ours.iter_mut().zip(read_rects) {
             let Some(rect) = rect.filter(|_| doubtful(word)) else {
                 continue;
             };
-            let other =
-                context
-                    .engine
-                    .read_line_scaled(Model::Words, word_place(rect, line), scale)?;
+            let other = context
+                .engine
+                .read_line_scaled(model, word_place(rect, line), scale)?;
             let other = parse::name_text(&other.text);
             if !other.contains(' ') && takes(word, &other) {
                 *word = other;
