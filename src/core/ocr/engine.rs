@@ -163,6 +163,25 @@ impl Handle {
         }
         Ok(&mut self.api)
     }
+
+    /// One line-mode reading of `rect` in `image`, an image of its own (a sharpened or
+    /// resized crop of the card), with no whitelist; the card is set again at the model's
+    /// next reading of it.
+    fn read_own_image(
+        &mut self,
+        image: &GrayImage,
+        rect: crate::core::layout::PixelRect,
+    ) -> Result<Recognized, EngineError> {
+        self.holds_card = false;
+        let (width, height) = (image.width() as i32, image.height() as i32);
+        self.api
+            .raw
+            .set_image(image.as_raw(), width, height, 1, width)
+            .map_err(|_| EngineError::Rejected("the image"))?;
+        self.api.set_source_resolution(300);
+        set(&mut self.api, "tessedit_char_whitelist", "")?;
+        recognize(&mut self.api, rect, "7", false)
+    }
 }
 
 impl std::fmt::Debug for Engine {
@@ -330,15 +349,7 @@ impl Engine {
         let Some((handle, _)) = self.tesseract_and_card(model) else {
             return Ok(self.read_digits_sharpened(rect, mask));
         };
-        handle.holds_card = false;
-        let api = &mut handle.api;
-        let (width, height) = (sharp.width() as i32, sharp.height() as i32);
-        api.raw
-            .set_image(sharp.as_raw(), width, height, 1, width)
-            .map_err(|_| EngineError::Rejected("the image"))?;
-        api.set_source_resolution(300);
-        set(api, "tessedit_char_whitelist", "")?;
-        recognize(api, line, "7", false)
+        handle.read_own_image(&sharp, line)
     }
 
     /// One Tesseract line-mode reading of `rect` with `model`, the crop resized by `scale`
@@ -370,21 +381,8 @@ impl Engine {
         let Some((handle, _)) = self.tesseract_and_card(model) else {
             return Ok(self.digits.read_main_run(&self.card, rect));
         };
-        handle.holds_card = false;
-        let api = &mut handle.api;
-        api.raw
-            .set_image(
-                scaled.as_raw(),
-                scaled_width as i32,
-                scaled_height as i32,
-                1,
-                scaled_width as i32,
-            )
-            .map_err(|_| EngineError::Rejected("the image"))?;
-        api.set_source_resolution(300);
-        set(api, "tessedit_char_whitelist", "")?;
         let whole = (0, 0, scaled_width as i32, scaled_height as i32);
-        recognize(api, whole, "7", false)
+        handle.read_own_image(&scaled, whole)
     }
 
     /// `rect` of the card (clipped to it) and `margin` pixels around it, sharpened by
