@@ -526,32 +526,37 @@ fn name_field(
     Ok(Field::new(parse::without_name_debris(&named), confidence))
 }
 
-/// The readings asked for a word the word model read as no listed one, in turn: the word
-/// model again, on the word alone in line mode (the line's reading may have come from
-/// raw-line mode, which drops letters of a short word on a wide rectangle, or been
-/// swayed by its neighbours); stock `ara`; Debian's Arabic script model. Each misreads
-/// other faces and letters, and a listed word (a name, a title, a district) is rarely
-/// what a misreading spells, so only their listed words count.
+/// The other models asked, in turn, for a line or a word the word model read as nothing
+/// listed: the word model again in line mode alone (its first reading may have come from
+/// raw-line mode, which drops letters of a short word on a wide rectangle, or been swayed
+/// by its neighbours); stock `ara`; Debian's Arabic script model. Each misreads other faces
+/// and letters, and a listed entry (a name, a title, a district) is rarely what a
+/// misreading spells, so only their listed entries count.
 const OTHER_OPINIONS: [Model; 3] = [Model::Words, Model::Arabic, Model::ArabicScript];
 
-/// The last readings of a doubtful word, in turn: the word model, then stock `ara`, each on
-/// the word's place resized (see [`words_from_other_models`]). Dev, 1,600 cards: the word
-/// model at half scale made 7 names and addresses right, at 0.7 one more, at 1.5 three
-/// more, stock `ara` at 0.5 and 1.5 three more; none made one wrong.
-const OTHER_SAMPLINGS: [(Model, f32); 5] = [
-    (Model::Words, 0.5),
-    (Model::Words, 0.7),
-    (Model::Words, 1.5),
-    (Model::Arabic, 0.5),
-    (Model::Arabic, 1.5),
+/// The readings asked for a word the word model read as no listed one, in turn: a model
+/// on the word's place, at the card's sampling or resized by a scale. First the
+/// [`OTHER_OPINIONS`], alone on the word; last the word model, then stock `ara`, on the
+/// word's place resized (see `Engine::read_line_scaled`). Dev, 1,600 cards: the word model
+/// at half scale made 7 names and addresses right, at 0.7 one more, at 1.5 three more,
+/// stock `ara` at 0.5 and 1.5 three more; none made one wrong.
+const OTHER_READINGS: [(Model, Option<f32>); 8] = [
+    (OTHER_OPINIONS[0], None),
+    (OTHER_OPINIONS[1], None),
+    (OTHER_OPINIONS[2], None),
+    (Model::Words, Some(0.5)),
+    (Model::Words, Some(0.7)),
+    (Model::Words, Some(1.5)),
+    (Model::Arabic, Some(0.5)),
+    (Model::Arabic, Some(1.5)),
 ];
 
 /// A line's words (`words`, after the lists' corrections) with each `doubtful` word
-/// replaced by the other models' reading of its place (see [`OTHER_OPINIONS`]) when
-/// `takes` it. Each doubtful word whose box the word model gave (`read_rects`) is read
-/// alone, across the line's height (`line`): a word costs a fraction of the line, and
-/// the reading needs no matching to the word model's words. The next model is asked
-/// only for the words still doubtful.
+/// replaced by the other readings of its place (see [`OTHER_READINGS`]) when `takes` it.
+/// Each doubtful word whose box the word model gave (`read_rects`) is read alone, across
+/// the line's height (`line`): a word costs a fraction of the line, and the reading needs
+/// no matching to the word model's words. The next reading is asked only for the words
+/// still doubtful.
 fn words_from_other_models(
     context: &mut CardContext<'_>,
     line: PixelRect,
@@ -561,30 +566,16 @@ fn words_from_other_models(
     takes: impl Fn(&str, &str) -> bool,
 ) -> Result<String, CoreError> {
     let mut ours: Vec<String> = words.split(' ').map(str::to_string).collect();
-    for model in OTHER_OPINIONS {
+    for (model, scale) in OTHER_READINGS {
         for (word, rect) in ours.iter_mut().zip(read_rects) {
             let Some(rect) = rect.filter(|_| doubtful(word)) else {
                 continue;
             };
-            let other = context
-                .engine
-                .read_line_once(model, word_place(rect, line))?;
-            let other = parse::name_text(&other.text);
-            if !other.contains(' ') && takes(word, &other) {
-                *word = other;
-            }
-        }
-    }
-    // Last, the word model and stock `ara` on the word's place at other samplings (see
-    // `Engine::read_line_scaled`), each asked only about the words still doubtful.
-    for (model, scale) in OTHER_SAMPLINGS {
-        for (word, rect) in ours.iter_mut().zip(read_rects) {
-            let Some(rect) = rect.filter(|_| doubtful(word)) else {
-                continue;
+            let place = word_place(rect, line);
+            let other = match scale {
+                None => context.engine.read_line_once(model, place)?,
+                Some(scale) => context.engine.read_line_scaled(model, place, scale)?,
             };
-            let other = context
-                .engine
-                .read_line_scaled(model, word_place(rect, line), scale)?;
             let other = parse::name_text(&other.text);
             if !other.contains(' ') && takes(word, &other) {
                 *word = other;
