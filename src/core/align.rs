@@ -31,11 +31,22 @@ impl Default for Alignment {
 }
 
 impl Alignment {
-    /// A nominal zone moved onto this card.
+    /// A nominal zone moved onto this card. A side of the zone at the card's edge stays
+    /// there: the shift is the print's, measured at the right margin, and the card ends
+    /// where it ends. (The serial, printed from the card's left edge, lost its first
+    /// letter on photos shifted right: its zone began past the letter, and the line
+    /// search does not follow ink across the serial's wide letter spacing.)
     pub fn apply(&self, zone: &Zone) -> Zone {
+        let moved = |x: f32| {
+            if x <= 0.0 || x >= 1.0 {
+                x
+            } else {
+                x + self.offset_x
+            }
+        };
         Zone {
-            x0: zone.x0 + self.offset_x,
-            x1: zone.x1 + self.offset_x,
+            x0: moved(zone.x0),
+            x1: moved(zone.x1),
             y0: zone.y0 * self.scale_y + self.offset_y,
             y1: zone.y1 * self.scale_y + self.offset_y,
         }
