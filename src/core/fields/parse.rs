@@ -178,6 +178,7 @@ fn serial_shape(chars: &[char]) -> Option<(String, usize)> {
         '5' => 'S',
         '8' => 'B',
         '6' => 'G',
+        '7' => 'T',
         other => other,
     };
     let as_digit = |c: char| match c {
@@ -187,6 +188,7 @@ fn serial_shape(chars: &[char]) -> Option<(String, usize)> {
         'S' => '5',
         'B' => '8',
         'G' => '6',
+        'T' => '7',
         other => other,
     };
     let fixed: String = chars[..2]
@@ -1077,6 +1079,9 @@ mod tests {
     fn repairs_serial_shape() {
         assert_eq!(serial("A8 1234567").as_deref(), Some("AB1234567"));
         assert_eq!(serial("ABI23O567").as_deref(), Some("AB1230567"));
+        // A T read as 7 (a blurred crossbar), and a 7 read as T among the digits.
+        assert_eq!(serial("7X4167174").as_deref(), Some("TX4167174"));
+        assert_eq!(serial("TX41671T4").as_deref(), Some("TX4167174"));
         assert_eq!(serial("AB12345"), None);
     }
 
