@@ -233,4 +233,29 @@ mod tests {
         );
         assert!(fit.offset_x.abs() < 0.01, "{fit:?}");
     }
+
+    #[test]
+    fn a_zone_at_the_card_edge_keeps_that_side_when_the_print_is_shifted() {
+        let shifted = Alignment {
+            offset_x: 0.03,
+            ..Alignment::default()
+        };
+        let serial = shifted.apply(&Zone {
+            x0: 0.0,
+            x1: 0.40,
+            y0: 0.89,
+            y1: 1.0,
+        });
+        assert!(
+            serial.x0 == 0.0 && (serial.x1 - 0.43).abs() < 1e-6,
+            "{serial:?}"
+        );
+        let to_the_right = shifted.apply(&Zone {
+            x0: 0.6,
+            x1: 1.0,
+            y0: 0.1,
+            y1: 0.2,
+        });
+        assert!((to_the_right.x0 - 0.63).abs() < 1e-6 && to_the_right.x1 == 1.0);
+    }
 }
